@@ -1,0 +1,79 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { InProcessSideEffectSink, PipelineRunner, SystemClock, type Clock } from '@foryou/candidate-pipeline';
+import type { Logger } from '@foryou/telemetry';
+import type { World } from '@foryou/world';
+import type { Redis } from 'ioredis';
+import type { Adapters } from './adapters';
+import { USER_STORE_CLIENT } from './clients/user-store.client';
+import type { AppConfig } from './config/app-config';
+import { FeedController } from './feed/feed.controller';
+import { FeedService } from './feed/feed.service';
+import { HealthController } from './health/health.controller';
+import { ParamsStore } from './params/params-store';
+import { forYouPipeline } from './pipeline/for-you.pipeline';
+import { QueryBuilder } from './query/query-builder';
+import { RESPONSE_SCHEMA_VERSION, type VersionInfo } from './query/version-info';
+import { CANDIDATE_CACHE_VERSION } from './repositories/candidate-cache.repository';
+import { HomeMixerMetrics } from './telemetry/metrics';
+import { MetricsController } from './telemetry/metrics.controller';
+import {
+  APP_CONFIG,
+  CLOCK,
+  FOR_YOU_PIPELINE,
+  LOGGER,
+  REDIS,
+  SIDE_EFFECT_SINK,
+  VERSION_INFO,
+  WORLD,
+} from './tokens';
+import { FeedClock } from './world/feed-clock';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly world: World;
+  readonly redis: Redis;
+  readonly adapters: Adapters;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly params?: ParamsStore;
+  readonly metrics?: HomeMixerMetrics;
+}
+
+/** The composition root of home-mixer: every provider is built here from explicit options. */
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    const clock = options.clock ?? new SystemClock();
+    const metrics = options.metrics ?? new HomeMixerMetrics();
+    const runner = new PipelineRunner({ clock, metrics: metrics.pipeline });
+    const { adapters } = options;
+    const versions: VersionInfo = {
+      code: options.config.codeVersion,
+      schema: RESPONSE_SCHEMA_VERSION,
+      model: adapters.ranking.modelVersion,
+      corpus: options.world.version,
+      cache_key: CANDIDATE_CACHE_VERSION,
+    };
+    return {
+      module: AppModule,
+      controllers: [FeedController, HealthController, MetricsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: WORLD, useValue: options.world },
+        { provide: REDIS, useValue: options.redis },
+        { provide: LOGGER, useValue: options.logger },
+        { provide: CLOCK, useValue: clock },
+        { provide: HomeMixerMetrics, useValue: metrics },
+        { provide: PipelineRunner, useValue: runner },
+        { provide: ParamsStore, useValue: options.params ?? new ParamsStore() },
+        { provide: FeedClock, useValue: new FeedClock(options.world.nowMs) },
+        { provide: USER_STORE_CLIENT, useValue: adapters.users },
+        { provide: VERSION_INFO, useValue: versions },
+        { provide: SIDE_EFFECT_SINK, useValue: new InProcessSideEffectSink(metrics) },
+        { provide: FOR_YOU_PIPELINE, useValue: forYouPipeline({ runner, ...adapters }) },
+        QueryBuilder,
+        FeedService,
+      ],
+    };
+  }
+}

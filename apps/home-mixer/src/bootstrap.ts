@@ -1,0 +1,49 @@
+import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
+import { generateWorld } from '@foryou/world';
+import { Redis } from 'ioredis';
+import { defaultAdapters } from './adapters';
+import type { AppConfig } from './config/app-config';
+import { createApp } from './create-app';
+import { DEFAULT_PARAMS } from './params/default-params';
+import { seedWorldState } from './world/world-seeder';
+
+/** Boots home-mixer: world, Redis, seed state, HTTP. Shuts down cleanly on SIGTERM/SIGINT. */
+export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): Promise<void> {
+  const logger = createLogger({ service: config.serviceName, level: config.logLevel });
+  const started = performance.now();
+  const world = generateWorld({ seed: config.worldSeed, scale: config.worldScale });
+  logger.info(
+    {
+      world: world.version,
+      users: world.users.size,
+      posts: world.posts.size,
+      ms: Math.round(performance.now() - started),
+    },
+    'world generated',
+  );
+  const redis = new Redis(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  await redis.connect();
+  const adapters = defaultAdapters(world, redis);
+  const seeded = await seedWorldState(world, adapters, DEFAULT_PARAMS.servedHistory.maxEntries);
+  logger.info({ viewers: seeded.viewers }, 'world state seeded');
+
+  const app = await createApp({ config, world, redis, adapters, logger });
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ port: config.port, tracing: telemetry.exporting ? 'otlp' : 'off' }, 'home-mixer ready');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    redis.disconnect();
+    await telemetry.shutdown();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

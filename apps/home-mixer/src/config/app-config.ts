@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]*$/, 'REDIS_KEY_PREFIX may only contain letters, digits, ":", "_" and "-"')
+    .default('foryou:'),
+  WORLD_SCALE: z.enum(['small', 'medium', 'large']).default('medium'),
+  WORLD_SEED: z.coerce.number().int().default(42),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default('home-mixer'),
+  CODE_VERSION: z.string().default('0.1.0'),
+});
+
+/** The validated configuration of home-mixer. Built once at boot; nothing else reads process.env. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  readonly redisUrl: string;
+  readonly redisKeyPrefix: string;
+  readonly worldScale: 'small' | 'medium' | 'large';
+  readonly worldSeed: number;
+  readonly otlpEndpoint: string | undefined;
+  readonly serviceName: string;
+  readonly codeVersion: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and validates the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    logLevel: c.LOG_LEVEL,
+    redisUrl: c.REDIS_URL,
+    redisKeyPrefix: c.REDIS_KEY_PREFIX,
+    worldScale: c.WORLD_SCALE,
+    worldSeed: c.WORLD_SEED,
+    otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: c.OTEL_SERVICE_NAME,
+    codeVersion: c.CODE_VERSION,
+  };
+}

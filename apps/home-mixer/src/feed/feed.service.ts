@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import {
+  type Clock,
+  type PendingSideEffects,
+  type PipelineDefinition,
+  type PipelineRecord,
+  PipelineRunner,
+  type SideEffectSink,
+} from '@foryou/candidate-pipeline';
+import type { FeedResponse } from '@foryou/contracts';
+import { activeTraceId, Attr, type Logger } from '@foryou/telemetry';
+import { FeedError } from '../errors/feed-error';
+import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
+import type { ForYouQuery } from '../query/for-you-query';
+import { QueryBuilder, type RawFeedRequest } from '../query/query-builder';
+import { HomeMixerMetrics, type FeedOutcome } from '../telemetry/metrics';
+import { CLOCK, FOR_YOU_PIPELINE, LOGGER, SIDE_EFFECT_SINK } from '../tokens';
+import { toFeedResponse } from './feed-response.mapper';
+
+export interface ServedFeed {
+  readonly response: FeedResponse;
+  readonly record: PipelineRecord;
+  /** Hand to `submitSideEffects` once the response is on its way. Null for debug requests. */
+  readonly sideEffects: PendingSideEffects<ForYouQuery, FeedCandidate> | null;
+}
+
+/** Serves one For You request end to end and owns its SLI measurement. */
+@Injectable()
+export class FeedService {
+  constructor(
+    private readonly _queryBuilder: QueryBuilder,
+    private readonly _runner: PipelineRunner,
+    @Inject(FOR_YOU_PIPELINE) private readonly _pipeline: PipelineDefinition<ForYouQuery, FeedCandidate>,
+    @Inject(CLOCK) private readonly _clock: Clock,
+    private readonly _metrics: HomeMixerMetrics,
+    @Inject(SIDE_EFFECT_SINK) private readonly _sink: SideEffectSink,
+    @Inject(LOGGER) private readonly _logger: Logger,
+  ) {}
+
+  /** Resolves the request id (generated or validated) before anything else can fail. */
+  requestId(header: RawFeedRequest['requestIdHeader']): string {
+    try {
+      return this._queryBuilder.requestId(header);
+    } catch (err) {
+      this._metrics.request('for_you', 'client_error', 0);
+      throw err;
+    }
+  }
+
+  async serve(raw: RawFeedRequest, requestId: string, signal?: AbortSignal): Promise<ServedFeed> {
+    const started = this._clock.now();
+    const log = this._logger.child({ request_id: requestId });
+    let outcome: FeedOutcome = 'error';
+    try {
+      const { query, deadline } = this._queryBuilder.build(raw, requestId);
+      trace.getActiveSpan()?.setAttributes({
+        [Attr.requestId]: requestId,
+        [Attr.viewerId]: query.viewerId,
+        [Attr.paramsVersion]: query.params.version,
+        [Attr.surface]: query.surface,
+      });
+      const traceId = activeTraceId();
+      const result = await this._runner.run(this._pipeline, query, {
+        deadline,
+        reserveMs: query.params.values.reserveMs,
+        ...(signal ? { signal } : {}),
+        ...(traceId ? { traceId } : {}),
+      });
+      const response = this.enforceSafetyInvariant(toFeedResponse(result), result.selected, log);
+      for (const d of result.degradations) {
+        this._metrics.degradedComponent(d.pipeline, d.component, d.status, d.policy);
+      }
+      outcome = response.degradation.degraded ? 'degraded' : 'ok';
+      this._metrics.itemsReturned(query.surface, response.items.length);
+      log.info(
+        {
+          viewer_id: query.viewerId,
+          outcome,
+          items: response.items.length,
+          degraded_components: response.degradation.components.map((c) => `${c.component}:${c.status}`),
+          params_version: query.params.version,
+          debug: raw.debug,
+        },
+        'feed served',
+      );
+      return { response, record: result.record, sideEffects: raw.debug ? null : result.sideEffects };
+    } catch (err) {
+      if (err instanceof FeedError && err.code === 'invalid_argument') {
+        outcome = 'client_error';
+        log.info({ outcome, details: err.details }, 'feed request rejected');
+      } else {
+        log.error({ err }, 'feed request failed');
+      }
+      throw err;
+    } finally {
+      this._metrics.request('for_you', outcome, (this._clock.now() - started) / 1000, activeTraceId());
+    }
+  }
+
+  /** Called after the response is sent; never throws. */
+  submitSideEffects(pending: PendingSideEffects<ForYouQuery, FeedCandidate>): void {
+    this._sink
+      .submit(pending)
+      .catch((err: unknown) => this._logger.error({ err }, 'side effects not accepted'));
+  }
+
+  /**
+   * Defence in depth behind the pipeline's filters: a post without a proven servable safety label never
+   * leaves the service. Should one get here (a bug), it is removed, counted and logged, and the page
+   * loses its ads so no ad can end up next to an unvetted neighbour or last.
+   */
+  private enforceSafetyInvariant(
+    response: FeedResponse,
+    selected: readonly FeedCandidate[],
+    log: Logger,
+  ): FeedResponse {
+    const unsafe = new Set(
+      selected
+        .filter((c) => c.type === 'post' && (c.safety?.state !== 'present' || c.safety.value === 'unsafe'))
+        .map((c) => c.id),
+    );
+    if (unsafe.size === 0) {
+      return response;
+    }
+    this._metrics.safetyViolations(response.surface, unsafe.size);
+    log.error({ post_ids: [...unsafe] }, 'safety invariant violated: unvetted posts reached the response');
+    const items = response.items
+      .filter((i) => i.type === 'post' && !unsafe.has(i.id))
+      .map((i, position) => ({ ...i, position }));
+    return {
+      ...response,
+      items,
+      counts: { ...response.counts, returned: items.length, posts: items.length, ads: 0 },
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import { ok, type HydratedRow, type Result, type Scorer } from '@foryou/candidate-pipeline';
+import { ACTIONS, type Action } from '@foryou/world';
+import type { FeedParams } from '../../params/feed-params';
+import type { ForYouQuery } from '../../query/for-you-query';
+import type { FeedCandidate } from '../candidate/post-candidate';
+
+/**
+ * x-algorithm RankingScorer: (1) combined = Σ P(action)·weight; (2) negative-score offset so scores stay
+ * positive and ordered; (3) author diversity — an author's n-th post (0-based, by weighted score) is
+ * multiplied by (1 − floor)·decay^n + floor; (4) out-of-network posts × oonWeightFactor.
+ * Sets `weightedScore` (after 1–2) and `score` (after 3–4); candidates without predictions get neither.
+ */
+export class WeightedScorer implements Scorer<ForYouQuery, FeedCandidate> {
+  readonly name = 'WeightedScorer';
+  readonly fields = ['weightedScore', 'score'] as const;
+
+  score(
+    query: ForYouQuery,
+    candidates: readonly FeedCandidate[],
+  ): Promise<Result<readonly HydratedRow<FeedCandidate>[]>> {
+    const p = query.params.values.ranking;
+    const weighted = new Map<string, number>();
+    for (const c of candidates) {
+      if (c.predictions) {
+        weighted.set(c.id, offsetScore(combine(c.predictions, p.weights), p));
+      }
+    }
+    const byWeighted = [...candidates]
+      .filter((c) => weighted.has(c.id))
+      .sort((a, b) => weighted.get(b.id)! - weighted.get(a.id)! || a.id.localeCompare(b.id));
+    const seenPerAuthor = new Map<string, number>();
+    const final = new Map<string, number>();
+    for (const c of byWeighted) {
+      const author = c.authorId ?? '';
+      const n = seenPerAuthor.get(author) ?? 0;
+      seenPerAuthor.set(author, n + 1);
+      const diversity = (1 - p.authorDiversityFloor) * p.authorDiversityDecay ** n + p.authorDiversityFloor;
+      const oon = c.inNetwork ? 1 : p.oonWeightFactor;
+      final.set(c.id, weighted.get(c.id)! * diversity * oon);
+    }
+    return Promise.resolve(
+      ok(
+        candidates.map((c) => ({
+          id: c.id,
+          patch: { weightedScore: weighted.get(c.id), score: final.get(c.id) },
+        })),
+      ),
+    );
+  }
+}
+
+export function combine(
+  predictions: Readonly<Record<Action, number>>,
+  weights: Readonly<Record<Action, number>>,
+): number {
+  return ACTIONS.reduce((sum, a) => sum + predictions[a] * weights[a], 0);
+}
+
+/** x-algorithm's offset: negative combined scores map into [0, offset), others shift up by the offset. */
+export function offsetScore(combined: number, p: FeedParams['ranking']): number {
+  const weights = Object.values(p.weights);
+  const pos = weights.filter((w) => w > 0).reduce((s, w) => s + w, 0);
+  const neg = -weights.filter((w) => w < 0).reduce((s, w) => s + w, 0);
+  const total = pos + neg;
+  if (total === 0) {
+    return Math.max(combined, 0);
+  }
+  if (combined < 0) {
+    return ((combined + neg) / total) * p.negativeScoresOffset;
+  }
+  return combined + p.negativeScoresOffset;
+}

@@ -1,0 +1,64 @@
+import {
+  fail,
+  ok,
+  sourced,
+  type ComponentContext,
+  type Result,
+  type Source,
+  type SourceOutput,
+} from '@foryou/candidate-pipeline';
+import type { InNetworkPostsClient } from '../../clients/in-network-posts.client';
+import type { ForYouQuery } from '../../query/for-you-query';
+import type { FeedCandidate } from '../candidate/post-candidate';
+
+/**
+ * In-network candidates: recent posts by followed authors (x-algorithm ThunderSource). Served history
+ * is passed as excludes so Thunder does not return what the viewer already saw.
+ */
+export class ThunderSource implements Source<ForYouQuery, FeedCandidate> {
+  readonly name = 'ThunderSource';
+
+  constructor(private readonly _client: InNetworkPostsClient) {}
+
+  enabled(query: ForYouQuery): boolean {
+    return query.params.values.inNetwork.enabled && query.viewerKnown;
+  }
+
+  timeoutMs(query: ForYouQuery): number {
+    return query.params.values.inNetwork.timeoutMs;
+  }
+
+  async fetch(query: ForYouQuery, ctx: ComponentContext): Promise<Result<SourceOutput<FeedCandidate>>> {
+    if (query.followedIds.state !== 'known') {
+      return fail('dependency_unavailable', 'followed ids unknown');
+    }
+    const p = query.params.values.inNetwork;
+    const served = query.servedHistory.state === 'known' ? query.servedHistory.value : [];
+    const result = await this._client.postsByAuthors({
+      authorIds: query.followedIds.value,
+      excludeIds: new Set(served.map((e) => e.postId)),
+      maxPerAuthor: p.maxPerAuthor,
+      maxResults: p.maxResults,
+      notBeforeMs: query.requestTimeMs - p.maxAgeMs,
+      signal: ctx.signal,
+    });
+    if (!result.ok) {
+      return result;
+    }
+    return ok({
+      candidates: result.value.map((post) =>
+        sourced<FeedCandidate>(
+          {
+            id: post.postId,
+            type: 'post',
+            servedType: 'in_network',
+            authorId: post.authorId,
+            inNetwork: true,
+          },
+          undefined,
+          this._client.version,
+        ),
+      ),
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import type { Known, QueryBase } from '@foryou/candidate-pipeline';
+import type { VersionVector } from '@foryou/contracts';
+import type { ParamsSnapshot } from '../params/feed-params';
+
+/** One experiment this request is assigned to (filled by the experiments module; empty until then). */
+export interface ExperimentAssignment {
+  readonly experiment: string;
+  readonly variant: string;
+}
+
+export interface ServedHistoryEntry {
+  readonly postId: string;
+  readonly servedAtMs: number;
+}
+
+export interface CachedPost {
+  readonly postId: string;
+  readonly score: number;
+  readonly version: string;
+}
+
+/**
+ * The internal request: built once by the QueryBuilder at the entry and frozen there (identity, params
+ * snapshot, experiments, version vector, deadline inputs); query hydrators only fill the `Known` facts.
+ * Facts a fail-closed filter relies on default to `unknown`, never to "empty".
+ */
+export interface ForYouQuery extends QueryBase {
+  readonly requestId: string;
+  readonly viewerId: string;
+  readonly surface: 'for_you';
+  readonly limit: number;
+  /** Wall-clock time of the request (ms since epoch), for ages and served-history windows. */
+  readonly requestTimeMs: number;
+  readonly params: ParamsSnapshot;
+  readonly experiments: readonly ExperimentAssignment[];
+  readonly versionVector: VersionVector;
+  /** Whether the viewer exists in the user store (an unknown viewer still gets a valid feed). */
+  readonly viewerKnown: boolean;
+  /** The debug endpoint runs the pipeline without side effects. */
+  readonly debug: boolean;
+  readonly followedIds: Known<ReadonlySet<string>>;
+  readonly blockedIds: Known<ReadonlySet<string>>;
+  readonly mutedIds: Known<ReadonlySet<string>>;
+  readonly servedHistory: Known<readonly ServedHistoryEntry[]>;
+  readonly cachedPosts: Known<readonly CachedPost[]>;
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Deadline, UNKNOWN, type Clock } from '@foryou/candidate-pipeline';
+import { FeedQuerySchema, RequestIdSchema } from '@foryou/contracts';
+import { USER_STORE_CLIENT, type UserStoreClient } from '../clients/user-store.client';
+import { FeedError } from '../errors/feed-error';
+import { ParamsStore } from '../params/params-store';
+import { CLOCK, VERSION_INFO } from '../tokens';
+import { FeedClock } from '../world/feed-clock';
+import type { ForYouQuery } from './for-you-query';
+import type { VersionInfo } from './version-info';
+
+export interface RawFeedRequest {
+  readonly query: unknown;
+  readonly requestIdHeader: string | string[] | undefined;
+  readonly debug: boolean;
+}
+
+export interface BuiltRequest {
+  readonly query: ForYouQuery;
+  readonly deadline: Deadline;
+}
+
+/**
+ * The only place a request becomes a ForYouQuery: validates input, fixes the request id, snapshots
+ * params (frozen for the whole request), reserves the experiment slot, stamps the version vector and
+ * starts the deadline on the monotonic clock. Everything after it reads the query, never global state.
+ */
+@Injectable()
+export class QueryBuilder {
+  constructor(
+    private readonly _params: ParamsStore,
+    @Inject(USER_STORE_CLIENT) private readonly _users: UserStoreClient,
+    @Inject(VERSION_INFO) private readonly _versions: VersionInfo,
+    @Inject(CLOCK) private readonly _clock: Clock,
+    private readonly _feedClock: FeedClock,
+  ) {}
+
+  /** Resolves the request id first so that even a 400 can echo it. */
+  requestId(header: string | string[] | undefined): string {
+    if (header === undefined) {
+      return randomUUID();
+    }
+    const parsed = RequestIdSchema.safeParse(Array.isArray(header) ? header.join(',') : header);
+    if (!parsed.success) {
+      throw new FeedError('invalid_argument', 'invalid x-request-id header', [
+        { field: 'x-request-id', reason: parsed.error.issues[0]?.message ?? 'invalid' },
+      ]);
+    }
+    return parsed.data;
+  }
+
+  build(raw: RawFeedRequest, requestId: string): BuiltRequest {
+    const parsed = FeedQuerySchema.safeParse(raw.query ?? {});
+    if (!parsed.success) {
+      throw new FeedError(
+        'invalid_argument',
+        'invalid feed request',
+        parsed.error.issues.map((i) => ({
+          field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'query'),
+          reason: i.message,
+        })),
+        requestId,
+      );
+    }
+    const params = this._params.snapshot();
+    const deadline = Deadline.after(this._clock, params.values.requestBudgetMs);
+    const query: ForYouQuery = Object.freeze({
+      requestId,
+      viewerId: parsed.data.viewer_id,
+      surface: 'for_you',
+      limit: parsed.data.limit,
+      requestTimeMs: this._feedClock.now(),
+      params,
+      experiments: [],
+      versionVector: { ...this._versions, params: params.version },
+      viewerKnown: this._users.exists(parsed.data.viewer_id),
+      debug: raw.debug,
+      followedIds: UNKNOWN,
+      blockedIds: UNKNOWN,
+      mutedIds: UNKNOWN,
+      servedHistory: UNKNOWN,
+      cachedPosts: UNKNOWN,
+    });
+    return { query, deadline };
+  }
+}

@@ -1,0 +1,98 @@
+import { PromPipelineMetrics, type SideEffectObserver } from '@foryou/candidate-pipeline';
+import { createOpenMetricsRegistry } from '@foryou/telemetry';
+import { collectDefaultMetrics, Counter, Histogram, type LabelValues } from 'prom-client';
+
+/** Outcome of one feed request, as the availability SLI counts it. */
+export type FeedOutcome = 'ok' | 'degraded' | 'client_error' | 'error';
+
+/**
+ * Every metric home-mixer exposes, in one place (DESIGN.md §6). Labels are bounded enums; ids go to
+ * traces and logs only. Latency buckets include every SLO threshold (0.1, 0.2, 0.3, 0.5 s).
+ */
+export class HomeMixerMetrics implements SideEffectObserver {
+  readonly registry = createOpenMetricsRegistry();
+  readonly pipeline = new PromPipelineMetrics(this.registry);
+
+  private readonly _requests = new Counter({
+    name: 'foryou_feed_requests_total',
+    help: 'Feed requests by surface and outcome (ok, degraded, client_error, error).',
+    labelNames: ['surface', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly _duration = new Histogram({
+    name: 'foryou_feed_request_duration_seconds',
+    help: 'Time from the feed entry to the response being built (monotonic clock).',
+    labelNames: ['surface', 'outcome'],
+    buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5],
+    enableExemplars: true,
+    registers: [this.registry],
+  });
+  private readonly _items = new Histogram({
+    name: 'foryou_feed_items_returned',
+    help: 'Items (posts and ads) returned per successful feed response.',
+    labelNames: ['surface'],
+    buckets: [0, 1, 3, 5, 10, 15, 20, 30, 50],
+    registers: [this.registry],
+  });
+  private readonly _degraded = new Counter({
+    name: 'foryou_feed_degraded_components_total',
+    help: 'Components that failed, timed out, were cancelled or disabled in a feed request.',
+    labelNames: ['pipeline', 'component', 'status', 'policy'],
+    registers: [this.registry],
+  });
+  private readonly _safetyViolations = new Counter({
+    name: 'foryou_feed_safety_violations_total',
+    help: 'Items that reached a response without a proven servable safety label (invariant: always 0).',
+    labelNames: ['surface'],
+    registers: [this.registry],
+  });
+  private readonly _sideEffects = new Counter({
+    name: 'foryou_side_effects_total',
+    help: 'Side effects run after a response, by outcome.',
+    labelNames: ['pipeline', 'effect', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly _sideEffectDuration = new Histogram({
+    name: 'foryou_side_effect_duration_seconds',
+    help: 'Run time of one side effect.',
+    labelNames: ['pipeline', 'effect'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this._safetyViolations.inc({ surface: 'for_you' }, 0);
+  }
+
+  request(surface: string, outcome: FeedOutcome, seconds: number, traceId?: string): void {
+    this._requests.inc({ surface, outcome });
+    this._duration.observe({
+      labels: { surface, outcome },
+      value: seconds,
+      // prom-client types exemplar labels as the metric's own label names; OpenMetrics allows any.
+      ...(traceId ? { exemplarLabels: { trace_id: traceId } as LabelValues<'surface'> } : {}),
+    });
+  }
+
+  itemsReturned(surface: string, count: number): void {
+    this._items.observe({ surface }, count);
+  }
+
+  degradedComponent(pipeline: string, component: string, status: string, policy: string): void {
+    this._degraded.inc({ pipeline, component, status, policy });
+  }
+
+  safetyViolations(surface: string, count: number): void {
+    this._safetyViolations.inc({ surface }, count);
+  }
+
+  completed(pipeline: string, effect: string, seconds: number): void {
+    this._sideEffects.inc({ pipeline, effect, outcome: 'completed' });
+    this._sideEffectDuration.observe({ pipeline, effect }, seconds);
+  }
+
+  failed(pipeline: string, effect: string): void {
+    this._sideEffects.inc({ pipeline, effect, outcome: 'failed' });
+  }
+}

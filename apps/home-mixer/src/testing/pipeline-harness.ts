@@ -1,0 +1,97 @@
+import { FakeClock, PipelineRunner, type PipelineResult } from '@foryou/candidate-pipeline';
+import { generateWorld, type World } from '@foryou/world';
+import type { Adapters } from '../adapters';
+import { WorldAdsClient } from '../clients/ads.client';
+import { WorldInNetworkPostsClient } from '../clients/in-network-posts.client';
+import { WorldPostStoreClient } from '../clients/post-store.client';
+import { HeuristicRankingClient } from '../clients/ranking.client';
+import { WorldRetrievalClient } from '../clients/retrieval.client';
+import { WorldSafetyLabelsClient } from '../clients/safety-labels.client';
+import { WorldSocialGraphClient } from '../clients/social-graph.client';
+import { WorldUserStoreClient } from '../clients/user-store.client';
+import { ParamsStore } from '../params/params-store';
+import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
+import { forYouPipeline } from '../pipeline/for-you.pipeline';
+import type { ForYouQuery } from '../query/for-you-query';
+import { QueryBuilder } from '../query/query-builder';
+import { InMemoryCandidateCacheRepository } from '../repositories/candidate-cache.repository';
+import { InMemoryServedHistoryRepository } from '../repositories/served-history.repository';
+import { FeedClock } from '../world/feed-clock';
+import { seedWorldState } from '../world/world-seeder';
+
+let cachedSmallWorld: World | undefined;
+
+/** The small world, generated once per test process. */
+export function smallWorld(): World {
+  cachedSmallWorld ??= generateWorld({ seed: 42, scale: 'small' });
+  return cachedSmallWorld;
+}
+
+/** World-backed adapters with in-memory state, seeded like production. */
+export async function inMemoryAdapters(world: World): Promise<Adapters> {
+  const adapters: Adapters = {
+    socialGraph: new WorldSocialGraphClient(world),
+    inNetworkPosts: new WorldInNetworkPostsClient(world),
+    retrieval: new WorldRetrievalClient(world),
+    postStore: new WorldPostStoreClient(world),
+    safetyLabels: new WorldSafetyLabelsClient(world),
+    ranking: new HeuristicRankingClient(world),
+    ads: new WorldAdsClient(world),
+    users: new WorldUserStoreClient(world),
+    servedHistory: new InMemoryServedHistoryRepository(),
+    candidateCache: new InMemoryCandidateCacheRepository(),
+  };
+  await seedWorldState(world, adapters, 500);
+  return adapters;
+}
+
+/**
+ * Runs the For You pipeline on a fake clock: time advances in small steps only while the run is
+ * pending, so hanging dependencies end exactly at their deadlines and no test sleeps.
+ */
+export async function runForYou(
+  world: World,
+  adapters: Adapters,
+  request: { viewerId: string; limit?: number; debug?: boolean },
+  params: ParamsStore = new ParamsStore(),
+): Promise<PipelineResult<ForYouQuery, FeedCandidate>> {
+  const clock = new FakeClock(0);
+  const runner = new PipelineRunner({ clock });
+  const builder = new QueryBuilder(
+    params,
+    adapters.users,
+    {
+      code: 'test',
+      schema: 'test',
+      model: adapters.ranking.modelVersion,
+      corpus: world.version,
+      cache_key: 'test',
+    },
+    clock,
+    new FeedClock(world.nowMs, () => 0),
+  );
+  const { query, deadline } = builder.build(
+    {
+      query: { viewer_id: request.viewerId, limit: String(request.limit ?? 20) },
+      requestIdHeader: undefined,
+      debug: request.debug ?? false,
+    },
+    'req-test-0001',
+  );
+  let done = false;
+  const running = runner
+    .run(forYouPipeline({ runner, ...adapters }), query, {
+      deadline,
+      reserveMs: query.params.values.reserveMs,
+    })
+    .finally(() => {
+      done = true;
+    });
+  while (!done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!done) {
+      clock.advance(5);
+    }
+  }
+  return running;
+}

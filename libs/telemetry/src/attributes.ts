@@ -1,0 +1,25 @@
+/**
+ * Span attribute keys used across foryou. One place owns them (DESIGN.md §6); values must stay bounded
+ * except where a key is documented as an id (ids belong on spans, never on metric labels).
+ */
+export const Attr = {
+  pipeline: 'foryou.pipeline',
+  stageKind: 'foryou.stage.kind',
+  component: 'foryou.component',
+  outcome: 'foryou.outcome',
+  errorKind: 'foryou.error.kind',
+  failurePolicy: 'foryou.failure_policy',
+  inputCount: 'foryou.candidates.in',
+  outputCount: 'foryou.candidates.out',
+  removedCount: 'foryou.candidates.removed',
+  enabledCount: 'foryou.components.enabled',
+  disabledComponents: 'foryou.components.disabled',
+  alignmentViolations: 'foryou.alignment.violations',
+  budgetMs: 'foryou.deadline.budget_ms',
+  /** An id: spans only. */
+  requestId: 'foryou.request.id',
+  /** An id: spans only. */
+  viewerId: 'foryou.viewer.id',
+  paramsVersion: 'foryou.params.version',
+  surface: 'foryou.surface',
+} as const;
