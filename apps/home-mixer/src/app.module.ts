@@ -36,6 +36,8 @@ export interface AppModuleOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly params?: ParamsStore;
+  /** Shared with the world seeder, so seeded and served times are in one frame. */
+  readonly feedClock?: FeedClock;
   readonly metrics?: HomeMixerMetrics;
 }
 
@@ -66,7 +68,7 @@ export class AppModule {
         { provide: HomeMixerMetrics, useValue: metrics },
         { provide: PipelineRunner, useValue: runner },
         { provide: ParamsStore, useValue: options.params ?? new ParamsStore() },
-        { provide: FeedClock, useValue: new FeedClock(options.world.nowMs) },
+        { provide: FeedClock, useValue: options.feedClock ?? new FeedClock(options.world.nowMs) },
         { provide: USER_STORE_CLIENT, useValue: adapters.users },
         { provide: VERSION_INFO, useValue: versions },
         { provide: SIDE_EFFECT_SINK, useValue: new InProcessSideEffectSink(metrics) },

@@ -5,6 +5,7 @@ import { defaultAdapters } from './adapters';
 import type { AppConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { DEFAULT_PARAMS } from './params/default-params';
+import { FeedClock } from './world/feed-clock';
 import { seedWorldState } from './world/world-seeder';
 
 /** Boots home-mixer: world, Redis, seed state, HTTP. Shuts down cleanly on SIGTERM/SIGINT. */
@@ -30,10 +31,11 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   await redis.connect();
   const adapters = defaultAdapters(world, redis);
-  const seeded = await seedWorldState(world, adapters, DEFAULT_PARAMS.servedHistory.maxEntries);
+  const feedClock = new FeedClock(world.nowMs);
+  const seeded = await seedWorldState(world, adapters, feedClock, DEFAULT_PARAMS.servedHistory.maxEntries);
   logger.info({ viewers: seeded.viewers }, 'world state seeded');
 
-  const app = await createApp({ config, world, redis, adapters, logger });
+  const app = await createApp({ config, world, redis, adapters, logger, feedClock });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ port: config.port, tracing: telemetry.exporting ? 'otlp' : 'off' }, 'home-mixer ready');
 

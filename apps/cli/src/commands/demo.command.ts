@@ -86,8 +86,8 @@ export function nextSteps(port: number, limit: number, otlpEndpoint: string | un
       : `traces: exported over OTLP to ${otlpEndpoint} (Jaeger UI: http://127.0.0.1:16686 when using docker compose)`;
   return [
     'Try next:',
-    `  curl -s '${base}/v1/feed/for-you?${query}' | jq`,
-    `  curl -s '${base}/v1/feed/for-you/debug?${query}' | jq     # stage and candidate ledgers`,
+    `  curl -s '${base}/v1/feed/for-you/debug?${query}' | jq     # the feed + stage and candidate ledgers, records nothing`,
+    `  curl -s '${base}/v1/feed/for-you?${query}' | jq           # the real feed: records what it served`,
     `  curl -s ${base}/metrics | grep '^foryou_'`,
     `  ${traces}`,
   ].join('\n');

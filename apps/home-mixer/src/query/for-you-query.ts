@@ -29,8 +29,10 @@ export interface ForYouQuery extends QueryBase {
   readonly viewerId: string;
   readonly surface: 'for_you';
   readonly limit: number;
-  /** Wall-clock time of the request (ms since epoch), for ages and served-history windows. */
+  /** Real wall time of the request (ms since epoch): served-history times and windows. */
   readonly requestTimeMs: number;
+  /** The same instant in the content store's frame: post ages and retention windows. */
+  readonly contentTimeMs: number;
   readonly params: ParamsSnapshot;
   readonly experiments: readonly ExperimentAssignment[];
   readonly versionVector: VersionVector;

@@ -8,6 +8,8 @@ export interface ServedHistoryRepository {
   read(viewerId: string, sinceMs: number, limit: number): Promise<Result<readonly ServedHistoryEntry[]>>;
   /** Records served posts (idempotent per post: re-serving moves its time forward) and trims to `maxEntries`. */
   append(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void>;
+  /** Replaces the viewer's whole history with `entries` (atomically). */
+  replace(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void>;
 }
 
 export const SERVED_HISTORY_REPOSITORY = Symbol('ServedHistoryRepository');
@@ -44,17 +46,32 @@ export class RedisServedHistoryRepository implements ServedHistoryRepository {
   }
 
   async append(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void> {
-    if (entries.length === 0) {
-      return;
+    if (entries.length > 0) {
+      await this.write(viewerId, entries, maxEntries, false);
     }
+  }
+
+  async replace(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void> {
+    await this.write(viewerId, entries, maxEntries, true);
+  }
+
+  private async write(
+    viewerId: string,
+    entries: readonly ServedHistoryEntry[],
+    maxEntries: number,
+    replace: boolean,
+  ): Promise<void> {
     const k = key(viewerId);
-    const args = entries.flatMap((e) => [e.servedAtMs, e.postId]);
-    await this._redis
-      .multi()
-      .zadd(k, ...args)
-      .zremrangebyrank(k, 0, -(maxEntries + 1))
-      .expire(k, KEY_TTL_SECONDS)
-      .exec();
+    const tx = this._redis.multi();
+    if (replace) {
+      tx.del(k);
+    }
+    if (entries.length > 0) {
+      tx.zadd(k, ...entries.flatMap((e) => [e.servedAtMs, e.postId]))
+        .zremrangebyrank(k, 0, -(maxEntries + 1))
+        .expire(k, KEY_TTL_SECONDS);
+    }
+    await tx.exec();
   }
 }
 
@@ -73,6 +90,11 @@ export class InMemoryServedHistoryRepository implements ServedHistoryRepository 
       .sort((a, b) => b.servedAtMs - a.servedAtMs || b.postId.localeCompare(a.postId))
       .slice(0, limit);
     return Promise.resolve(ok(entries));
+  }
+
+  replace(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void> {
+    this._byViewer.delete(viewerId);
+    return this.append(viewerId, entries, maxEntries);
   }
 
   append(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void> {

@@ -21,6 +21,9 @@ import { seedWorldState } from '../world/world-seeder';
 
 let cachedSmallWorld: World | undefined;
 
+/** Wall time the harness runs at (any fixed instant works; the world is anchored to it). */
+export const FIXED_WALL_MS = Date.UTC(2026, 10, 22, 12);
+
 /** The small world, generated once per test process. */
 export function smallWorld(): World {
   cachedSmallWorld ??= generateWorld({ seed: 42, scale: 'small' });
@@ -41,7 +44,7 @@ export async function inMemoryAdapters(world: World): Promise<Adapters> {
     servedHistory: new InMemoryServedHistoryRepository(),
     candidateCache: new InMemoryCandidateCacheRepository(),
   };
-  await seedWorldState(world, adapters, 500);
+  await seedWorldState(world, adapters, new FeedClock(world.nowMs, () => FIXED_WALL_MS), 500);
   return adapters;
 }
 
@@ -56,6 +59,7 @@ export async function runForYou(
   params: ParamsStore = new ParamsStore(),
 ): Promise<PipelineResult<ForYouQuery, FeedCandidate>> {
   const clock = new FakeClock(0);
+  const feedClock = new FeedClock(world.nowMs, () => FIXED_WALL_MS);
   const runner = new PipelineRunner({ clock });
   const builder = new QueryBuilder(
     params,
@@ -68,7 +72,7 @@ export async function runForYou(
       cache_key: 'test',
     },
     clock,
-    new FeedClock(world.nowMs, () => 0),
+    feedClock,
   );
   const { query, deadline } = builder.build(
     {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/create-app';
 import { ParamsStore } from '../../src/params/params-store';
 import { smallWorld } from '../../src/testing/pipeline-harness';
+import { FeedClock } from '../../src/world/feed-clock';
 import { seedWorldState } from '../../src/world/world-seeder';
 
 export interface TestApp {
@@ -16,6 +17,7 @@ export interface TestApp {
   readonly redis: Redis;
   readonly adapters: Adapters;
   readonly params: ParamsStore;
+  readonly feedClock: FeedClock;
   close(): Promise<void>;
 }
 
@@ -34,17 +36,19 @@ export async function startTestApp(
   const world = smallWorld();
   const base = defaultAdapters(world, redis);
   const adapters = { ...base, ...(options.override?.(base) ?? {}) };
-  await seedWorldState(world, base, 500);
+  const feedClock = new FeedClock(world.nowMs);
+  await seedWorldState(world, base, feedClock, 500);
   const params = new ParamsStore();
   const config = loadConfig({ REDIS_URL, REDIS_KEY_PREFIX: prefix, WORLD_SCALE: 'small' });
   const logger = options.logger ?? createLogger({ service: 'home-mixer-test', level: 'silent' });
-  const app = await createApp({ config, world, redis, adapters, logger, params });
+  const app = await createApp({ config, world, redis, adapters, logger, params, feedClock });
   return {
     app,
     world,
     redis,
     adapters,
     params,
+    feedClock,
     async close() {
       await app.close();
       const raw = new Redis(REDIS_URL);

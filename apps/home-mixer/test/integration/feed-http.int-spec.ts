@@ -4,6 +4,7 @@ import { FIXTURE } from '@foryou/world';
 import type { DebugFeedResponse } from '../../src/feed/feed.controller';
 import type { ServedHistoryRepository } from '../../src/repositories/served-history.repository';
 import { SIDE_EFFECT_SINK } from '../../src/tokens';
+import { seedWorldState } from '../../src/world/world-seeder';
 import { startTestApp, type TestApp } from './app-harness';
 
 const FEED = '/v1/feed/for-you';
@@ -96,6 +97,30 @@ describe('home-mixer HTTP API', () => {
     });
   });
 
+  it('should not repeat served posts, and restore the fixture when the world is seeded again', async () => {
+    const sink = t.app.get<InProcessSideEffectSink>(SIDE_EFFECT_SINK);
+    const url = `${FEED}?viewer_id=${FIXTURE.viewerId}&limit=20`;
+    const posts = async () =>
+      FeedResponseSchema.parse((await get(url)).json())
+        .items.filter((i) => i.type === 'post')
+        .map((i) => i.id);
+    const first = await posts();
+    await sink.drain();
+    const second = await posts();
+    await sink.drain();
+    expect(first).toEqual(expect.arrayContaining([FIXTURE.A, FIXTURE.B]));
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+
+    await seedWorldState(t.world, t.adapters, t.feedClock, 500);
+    const restored = FeedResponseSchema.parse(
+      (await get(`${FEED}/debug?viewer_id=${FIXTURE.viewerId}&limit=20`)).json(),
+    );
+    expect(restored.items.map((i) => i.id)).toEqual(
+      expect.arrayContaining([FIXTURE.A, FIXTURE.B, FIXTURE.F]),
+    );
+  });
+
   it('should give an unknown viewer a valid, empty feed with an explanation', async () => {
     const res = await get(`${FEED}?viewer_id=never-seen-viewer`);
     expect(res.statusCode).toBe(200);
@@ -141,6 +166,7 @@ describe('home-mixer side effects', () => {
       override: (base) => ({
         servedHistory: {
           read: (v, s, l) => base.servedHistory.read(v, s, l),
+          replace: (v, e, m) => base.servedHistory.replace(v, e, m),
           append: async (v, e, m) => {
             events.push('append started');
             await gate;

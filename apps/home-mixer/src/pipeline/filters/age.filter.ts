@@ -11,7 +11,7 @@ export class AgeFilter implements Filter<ForYouQuery, FeedCandidate> {
     query: ForYouQuery,
     candidates: readonly FeedCandidate[],
   ): Promise<Result<FilterOutput<FeedCandidate>>> {
-    const notBefore = query.requestTimeMs - query.params.values.retrieval.maxAgeMs;
+    const notBefore = query.contentTimeMs - query.params.values.retrieval.maxAgeMs;
     return Promise.resolve(
       partition(candidates, (c) =>
         c.core?.state === 'present' && c.core.value.createdAtMs < notBefore ? { reason: 'too_old' } : null,

@@ -32,7 +32,7 @@ export class PhoenixRetrievalSource implements Source<ForYouQuery, FeedCandidate
     const result = await this._client.retrieve(
       query.viewerId,
       p.k,
-      query.requestTimeMs - p.maxAgeMs,
+      query.contentTimeMs - p.maxAgeMs,
       ctx.signal,
     );
     if (!result.ok) {

@@ -39,7 +39,7 @@ export class ThunderSource implements Source<ForYouQuery, FeedCandidate> {
       excludeIds: new Set(served.map((e) => e.postId)),
       maxPerAuthor: p.maxPerAuthor,
       maxResults: p.maxResults,
-      notBeforeMs: query.requestTimeMs - p.maxAgeMs,
+      notBeforeMs: query.contentTimeMs - p.maxAgeMs,
       signal: ctx.signal,
     });
     if (!result.ok) {
