@@ -52,7 +52,8 @@ export class AppModule {
     const versions: VersionInfo = {
       code: options.config.codeVersion,
       schema: RESPONSE_SCHEMA_VERSION,
-      model: adapters.ranking.modelVersion,
+      // The ranking model version is only known per response (see feed-response.mapper).
+      model: 'unscored',
       corpus: options.world.version,
       cache_key: CANDIDATE_CACHE_VERSION,
     };

@@ -1,7 +1,7 @@
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import { generateWorld } from '@foryou/world';
 import { Redis } from 'ioredis';
-import { defaultAdapters } from './adapters';
+import { productionAdapters } from './adapters';
 import type { AppConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { DEFAULT_PARAMS } from './params/default-params';
@@ -30,18 +30,28 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
   });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   await redis.connect();
-  const adapters = defaultAdapters(world, redis);
+  const adapters = productionAdapters(world, redis, config);
   const feedClock = new FeedClock(world.nowMs);
   const seeded = await seedWorldState(world, adapters, feedClock, DEFAULT_PARAMS.servedHistory.maxEntries);
   logger.info({ viewers: seeded.viewers }, 'world state seeded');
 
   const app = await createApp({ config, world, redis, adapters, logger, feedClock });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ port: config.port, tracing: telemetry.exporting ? 'otlp' : 'off' }, 'home-mixer ready');
+  logger.info(
+    {
+      port: config.port,
+      thunder: config.thunderAddress,
+      phoenix: config.phoenixAddress,
+      tracing: telemetry.exporting ? 'otlp' : 'off',
+    },
+    'home-mixer ready',
+  );
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    adapters.thunder.close();
+    adapters.phoenix.close();
     redis.disconnect();
     await telemetry.shutdown();
     process.exit(0);

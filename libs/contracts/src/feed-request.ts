@@ -20,6 +20,17 @@ export const FeedQuerySchema = z
       .min(1, 'limit must be at least 1')
       .max(MAX_FEED_LIMIT, `limit must be at most ${MAX_FEED_LIMIT}`)
       .default(DEFAULT_FEED_LIMIT),
+    /** Comma-separated post ids the client has already shown (x-algorithm seen_ids), at most 200. */
+    seen_ids: z
+      .string()
+      .max(200 * 65, 'seen_ids is too long')
+      .transform((s) => s.split(',').filter((id) => id.length > 0))
+      .pipe(
+        z
+          .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'seen_ids must be comma-separated post ids'))
+          .max(200, 'seen_ids may hold at most 200 ids'),
+      )
+      .default([]),
   })
   .strict();
 

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 
-export const ServedTypeSchema = z.enum(['in_network', 'oon_retrieval', 'cached', 'ad']);
+export const ServedTypeSchema = z.enum(['in_network', 'oon_retrieval', 'cached', 'ad', 'who_to_follow']);
 export type ServedType = z.infer<typeof ServedTypeSchema>;
 
 export const FeedItemSchema = z.object({
   id: z.string(),
-  type: z.enum(['post', 'ad']),
+  type: z.enum(['post', 'ad', 'who_to_follow']),
   author_id: z.string().nullable(),
   position: z.number().int().nonnegative(),
   served_type: ServedTypeSchema,
   score: z.number().nullable(),
+  /** Suggested accounts (who_to_follow items only). */
+  users: z.array(z.string()).optional(),
 });
 export type FeedItem = z.infer<typeof FeedItemSchema>;
 
@@ -17,7 +19,7 @@ export const DegradedComponentSchema = z.object({
   pipeline: z.string(),
   stage: z.string(),
   component: z.string(),
-  status: z.enum(['error', 'timeout', 'cancelled', 'disabled']),
+  status: z.enum(['partial', 'error', 'timeout', 'cancelled', 'disabled']),
   policy: z.enum(['fail_open', 'fail_closed']),
   error_kind: z.string().nullable(),
   reason: z.string(),

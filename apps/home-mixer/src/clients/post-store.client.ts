@@ -22,11 +22,15 @@ export class WorldPostStoreClient implements PostStoreClient {
       out.set(
         id,
         post
-          ? present({
+          ? present<CoreData>({
               authorId: post.authorId,
               createdAtMs: post.createdAtMs,
               kind: post.kind,
               topic: post.topic,
+              text: post.text,
+              ...(post.replyToPostId ? { replyToPostId: post.replyToPostId } : {}),
+              ...(post.repostOfPostId ? { repostOfPostId: post.repostOfPostId } : {}),
+              ...(post.videoDurationMs ? { videoDurationMs: post.videoDurationMs } : {}),
             })
           : { state: 'not_found' },
       );

@@ -1,5 +1,7 @@
 import { ok, type Result } from '@foryou/candidate-pipeline';
 import { ACTIONS, type Action, type World } from '@foryou/world';
+import type { UserAction } from '../query/for-you-query';
+import type { CallContext } from './call-context';
 
 export interface RankingCandidate {
   readonly postId: string;
@@ -9,17 +11,23 @@ export interface RankingCandidate {
 
 export interface RankingResponse {
   readonly modelVersion: string;
-  /** Per post id: probability per action. A candidate's predictions depend only on viewer and itself. */
-  readonly predictions: ReadonlyMap<string, Readonly<Record<Action, number>>>;
+  /**
+   * Per post id: probability per action; an action may be missing or NaN (the model could not score
+   * it). A candidate's predictions depend only on the viewer and itself.
+   */
+  readonly predictions: ReadonlyMap<string, Readonly<Partial<Record<Action, number>>>>;
+}
+
+export interface RankingRequest {
+  readonly viewerId: string;
+  readonly actionSequence: readonly UserAction[];
+  readonly candidates: readonly RankingCandidate[];
+  readonly call: CallContext;
 }
 
 /** The Phoenix ranking role: multi-head engagement predictions per candidate. */
 export interface RankingClient {
-  predict(
-    viewerId: string,
-    candidates: readonly RankingCandidate[],
-    signal: AbortSignal,
-  ): Promise<Result<RankingResponse>>;
+  predict(request: RankingRequest): Promise<Result<RankingResponse>>;
 }
 
 export const RANKING_CLIENT = Symbol('RankingClient');
@@ -35,8 +43,9 @@ export class HeuristicRankingClient implements RankingClient {
 
   constructor(private readonly _world: World) {}
 
-  predict(viewerId: string, candidates: readonly RankingCandidate[]): Promise<Result<RankingResponse>> {
-    const user = this._world.users.get(viewerId);
+  predict(request: RankingRequest): Promise<Result<RankingResponse>> {
+    const { candidates } = request;
+    const user = this._world.users.get(request.viewerId);
     const predictions = new Map<string, Record<Action, number>>();
     for (const c of candidates) {
       const post = this._world.posts.get(c.postId);

@@ -1,8 +1,15 @@
+import { present, type FieldResult } from '@foryou/candidate-pipeline';
 import type { World } from '@foryou/world';
 
-/** Whether a viewer exists (the Gizmoduck role, reduced to what the entry needs). */
+export interface AuthorInfo {
+  readonly handle: string;
+  readonly followers: number;
+}
+
+/** Users and authors (the Gizmoduck role, reduced to what the feed needs). */
 export interface UserStoreClient {
   exists(viewerId: string): boolean;
+  author(authorId: string): FieldResult<AuthorInfo>;
 }
 
 export const USER_STORE_CLIENT = Symbol('UserStoreClient');
@@ -12,5 +19,12 @@ export class WorldUserStoreClient implements UserStoreClient {
 
   exists(viewerId: string): boolean {
     return this._world.users.has(viewerId);
+  }
+
+  author(authorId: string): FieldResult<AuthorInfo> {
+    const user = this._world.users.get(authorId);
+    return user
+      ? present({ handle: user.handle, followers: this._world.followerCount(authorId) })
+      : { state: 'not_found' };
   }
 }

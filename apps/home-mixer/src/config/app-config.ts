@@ -9,6 +9,8 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]*$/, 'REDIS_KEY_PREFIX may only contain letters, digits, ":", "_" and "-"')
     .default('foryou:'),
+  THUNDER_ADDRESS: z.string().min(1).default('127.0.0.1:50051'),
+  PHOENIX_ADDRESS: z.string().min(1).default('127.0.0.1:50052'),
   WORLD_SCALE: z.enum(['small', 'medium', 'large']).default('medium'),
   WORLD_SEED: z.coerce.number().int().default(42),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
@@ -23,6 +25,10 @@ export interface AppConfig {
   readonly logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   readonly redisUrl: string;
   readonly redisKeyPrefix: string;
+  /** host:port of Thunder's gRPC server. */
+  readonly thunderAddress: string;
+  /** host:port of Phoenix's gRPC server. */
+  readonly phoenixAddress: string;
   readonly worldScale: 'small' | 'medium' | 'large';
   readonly worldSeed: number;
   readonly otlpEndpoint: string | undefined;
@@ -48,6 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     redisUrl: c.REDIS_URL,
     redisKeyPrefix: c.REDIS_KEY_PREFIX,
+    thunderAddress: c.THUNDER_ADDRESS,
+    phoenixAddress: c.PHOENIX_ADDRESS,
     worldScale: c.WORLD_SCALE,
     worldSeed: c.WORLD_SEED,
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,

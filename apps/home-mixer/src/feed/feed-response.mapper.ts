@@ -12,6 +12,7 @@ export function toFeedItem(c: FeedCandidate, position: number): FeedItem {
     position,
     served_type: c.servedType,
     score: c.type === 'post' ? (c.score ?? null) : null,
+    ...(c.suggestedUserIds ? { users: [...c.suggestedUserIds] } : {}),
   };
 }
 
@@ -37,8 +38,16 @@ export function toFeedResponse(result: PipelineResult<ForYouQuery, FeedCandidate
       posts: items.filter((i) => i.type === 'post').length,
       ads: items.filter((i) => i.type === 'ad').length,
     },
-    version_vector: query.versionVector,
+    version_vector: {
+      ...query.versionVector,
+      model: modelVersionOf(result.selected) ?? query.versionVector.model,
+    },
   };
+}
+
+/** The ranking model that scored the served posts (all come from one ranking call). */
+function modelVersionOf(selected: readonly FeedCandidate[]): string | undefined {
+  return selected.find((c) => c.type === 'post' && c.modelVersion)?.modelVersion;
 }
 
 function toDegradedComponent(d: PipelineDegradation): FeedResponse['degradation']['components'][number] {

@@ -7,7 +7,7 @@ export const DEFAULT_PARAMS: FeedParams = {
   requestBudgetMs: 250,
   reserveMs: 25,
   inNetwork: { enabled: true, timeoutMs: 80, maxPerAuthor: 5, maxResults: 300, maxAgeMs: 48 * HOUR },
-  retrieval: { enabled: true, timeoutMs: 80, k: 200, maxAgeMs: 48 * HOUR },
+  retrieval: { enabled: true, timeoutMs: 80, k: 200, maxAgeMs: 48 * HOUR, actionSequenceLength: 64 },
   cachedPosts: { enabled: true, timeoutMs: 30 },
   hydrationTimeoutMs: 50,
   ranking: {
@@ -31,5 +31,6 @@ export const DEFAULT_PARAMS: FeedParams = {
   scoredPostsSize: 35,
   servedHistory: { maxEntries: 500, excludeWindowMs: 24 * HOUR },
   ads: { enabled: true, timeoutMs: 30, minPosts: 5, maxAdsPerPage: 2, minSpacing: 3, firstAdPosition: 2 },
+  whoToFollow: { enabled: true, timeoutMs: 30, maxUsers: 3, position: 5 },
   candidateCache: { maxPostsToCache: 50, ttlSeconds: 180 },
 };

@@ -21,6 +21,8 @@ export interface FeedParams {
     readonly timeoutMs: number;
     readonly k: number;
     readonly maxAgeMs: number;
+    /** Engagements sent as the user-tower input. */
+    readonly actionSequenceLength: number;
   };
   readonly cachedPosts: { readonly enabled: boolean; readonly timeoutMs: number };
   readonly hydrationTimeoutMs: number;
@@ -46,6 +48,13 @@ export interface FeedParams {
     readonly minSpacing: number;
     /** Preferred 0-based slot of the first ad. */
     readonly firstAdPosition: number;
+  };
+  readonly whoToFollow: {
+    readonly enabled: boolean;
+    readonly timeoutMs: number;
+    readonly maxUsers: number;
+    /** 0-based page index of the module (x-algorithm WHO_TO_FOLLOW_POSITION − 1). */
+    readonly position: number;
   };
   readonly candidateCache: { readonly maxPostsToCache: number; readonly ttlSeconds: number };
 }

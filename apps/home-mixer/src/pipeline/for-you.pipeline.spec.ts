@@ -49,6 +49,31 @@ describe('For You pipeline over the A–F fixture', () => {
     expect(result.degradations).toEqual([]);
   });
 
+  it('should record every score contribution and place one who-to-follow module away from ads', async () => {
+    const result = await runForYou(world, adapters, { viewerId: FIXTURE.viewerId });
+    const b = explainCandidates(result.record).find((c) => c.id === FIXTURE.B)!;
+    expect(b.fieldOrigins).toMatchObject({ predictions: 'PhoenixScorer', score: 'WeightedScorer' });
+    const breakdown = b.scoring.scoreBreakdown as {
+      contributions: Record<string, number>;
+      combined: number;
+      oonFactor: number;
+    };
+    expect(Object.values(breakdown.contributions).reduce((s, v) => s + v, 0)).toBeCloseTo(breakdown.combined);
+    expect(breakdown.oonFactor).toBe(0.75);
+
+    const page = result.selected;
+    const wtf = page.findIndex((c) => c.type === 'who_to_follow');
+    expect(wtf).toBeGreaterThanOrEqual(5);
+    expect(page[wtf]!.suggestedUserIds!.length).toBeGreaterThan(0);
+    const followed = world.following(FIXTURE.viewerId);
+    expect(
+      page[wtf]!.suggestedUserIds!.some((u) => followed.has(u) || world.blocked(FIXTURE.viewerId).has(u)),
+    ).toBe(false);
+    expect([page[wtf - 1]?.type, page[wtf + 1]?.type]).not.toContain('ad');
+    expect(page[page.length - 1]!.type).not.toBe('ad');
+    expect(page.length).toBe(20);
+  });
+
   it('should produce the same page for the same inputs', async () => {
     const first = await runForYou(world, adapters, { viewerId: FIXTURE.viewerId });
     const second = await runForYou(world, await inMemoryAdapters(world), { viewerId: FIXTURE.viewerId });

@@ -1,11 +1,19 @@
 import type { Known, QueryBase } from '@foryou/candidate-pipeline';
 import type { VersionVector } from '@foryou/contracts';
+import type { Action } from '@foryou/world';
 import type { ParamsSnapshot } from '../params/feed-params';
 
 /** One experiment this request is assigned to (filled by the experiments module; empty until then). */
 export interface ExperimentAssignment {
   readonly experiment: string;
   readonly variant: string;
+}
+
+/** One of the viewer's recent engagements: the input of Phoenix's user tower. */
+export interface UserAction {
+  readonly postId: string;
+  readonly action: Action;
+  readonly atMs: number;
 }
 
 export interface ServedHistoryEntry {
@@ -40,6 +48,10 @@ export interface ForYouQuery extends QueryBase {
   readonly viewerKnown: boolean;
   /** The debug endpoint runs the pipeline without side effects. */
   readonly debug: boolean;
+  /** Posts the client reports as already seen (`seen_ids`); PreviouslySeenFilter drops them. */
+  readonly seenIds: ReadonlySet<string>;
+  /** The viewer's recent engagements, newest first (UserActionSequenceQueryHydrator). */
+  readonly actionSequence: Known<readonly UserAction[]>;
   readonly followedIds: Known<ReadonlySet<string>>;
   readonly blockedIds: Known<ReadonlySet<string>>;
   readonly mutedIds: Known<ReadonlySet<string>>;

@@ -77,6 +77,8 @@ export class QueryBuilder {
       versionVector: { ...this._versions, params: params.version },
       viewerKnown: this._users.exists(parsed.data.viewer_id),
       debug: raw.debug,
+      seenIds: new Set(parsed.data.seen_ids),
+      actionSequence: UNKNOWN,
       followedIds: UNKNOWN,
       blockedIds: UNKNOWN,
       mutedIds: UNKNOWN,

@@ -1,23 +1,14 @@
 import { FakeClock, PipelineRunner, type PipelineResult } from '@foryou/candidate-pipeline';
 import { generateWorld, type World } from '@foryou/world';
 import type { Adapters } from '../adapters';
-import { WorldAdsClient } from '../clients/ads.client';
-import { WorldInNetworkPostsClient } from '../clients/in-network-posts.client';
-import { WorldPostStoreClient } from '../clients/post-store.client';
-import { HeuristicRankingClient } from '../clients/ranking.client';
-import { WorldRetrievalClient } from '../clients/retrieval.client';
-import { WorldSafetyLabelsClient } from '../clients/safety-labels.client';
-import { WorldSocialGraphClient } from '../clients/social-graph.client';
-import { WorldUserStoreClient } from '../clients/user-store.client';
 import { ParamsStore } from '../params/params-store';
 import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
 import { forYouPipeline } from '../pipeline/for-you.pipeline';
 import type { ForYouQuery } from '../query/for-you-query';
 import { QueryBuilder } from '../query/query-builder';
-import { InMemoryCandidateCacheRepository } from '../repositories/candidate-cache.repository';
-import { InMemoryServedHistoryRepository } from '../repositories/served-history.repository';
 import { FeedClock } from '../world/feed-clock';
 import { seedWorldState } from '../world/world-seeder';
+import { worldAdapters } from './world-adapters';
 
 let cachedSmallWorld: World | undefined;
 
@@ -32,18 +23,7 @@ export function smallWorld(): World {
 
 /** World-backed adapters with in-memory state, seeded like production. */
 export async function inMemoryAdapters(world: World): Promise<Adapters> {
-  const adapters: Adapters = {
-    socialGraph: new WorldSocialGraphClient(world),
-    inNetworkPosts: new WorldInNetworkPostsClient(world),
-    retrieval: new WorldRetrievalClient(world),
-    postStore: new WorldPostStoreClient(world),
-    safetyLabels: new WorldSafetyLabelsClient(world),
-    ranking: new HeuristicRankingClient(world),
-    ads: new WorldAdsClient(world),
-    users: new WorldUserStoreClient(world),
-    servedHistory: new InMemoryServedHistoryRepository(),
-    candidateCache: new InMemoryCandidateCacheRepository(),
-  };
+  const adapters = worldAdapters(world);
   await seedWorldState(world, adapters, new FeedClock(world.nowMs, () => FIXED_WALL_MS), 500);
   return adapters;
 }
@@ -67,7 +47,7 @@ export async function runForYou(
     {
       code: 'test',
       schema: 'test',
-      model: adapters.ranking.modelVersion,
+      model: 'unscored',
       corpus: world.version,
       cache_key: 'test',
     },

@@ -3,11 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, type Logger } from '@foryou/telemetry';
 import type { World } from '@foryou/world';
 import { Redis } from 'ioredis';
-import { defaultAdapters, type Adapters } from '../../src/adapters';
+import type { Adapters } from '../../src/adapters';
 import { loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/create-app';
 import { ParamsStore } from '../../src/params/params-store';
 import { smallWorld } from '../../src/testing/pipeline-harness';
+import { worldAdapters } from '../../src/testing/world-adapters';
 import { FeedClock } from '../../src/world/feed-clock';
 import { seedWorldState } from '../../src/world/world-seeder';
 
@@ -34,7 +35,7 @@ export async function startTestApp(
   const redis = new Redis(REDIS_URL, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const world = smallWorld();
-  const base = defaultAdapters(world, redis);
+  const base = worldAdapters(world, redis);
   const adapters = { ...base, ...(options.override?.(base) ?? {}) };
   const feedClock = new FeedClock(world.nowMs);
   await seedWorldState(world, base, feedClock, 500);

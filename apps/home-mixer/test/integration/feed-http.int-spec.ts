@@ -196,9 +196,9 @@ describe('home-mixer params snapshot', () => {
     const t = await startTestApp({
       override: (base) => ({
         retrieval: {
-          retrieve: (viewerId, k, notBefore, signal) => {
+          retrieve: (request) => {
             changeParams();
-            return base.retrieval.retrieve(viewerId, k, notBefore, signal);
+            return base.retrieval.retrieve(request);
           },
         },
       }),

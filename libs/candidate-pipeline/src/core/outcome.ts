@@ -35,13 +35,15 @@ export function fail<T = never>(kind: ErrorKind, message: string): Result<T> {
 
 /**
  * The runner's verdict on one component call. `empty` (ran fine, produced nothing) and `error` are
- * never confused; `timeout` means the deadline fired, `cancelled` that the request was aborted.
+ * never confused; `partial` delivered a valid but incomplete answer (e.g. a store that ran out of time);
+ * `timeout` means the deadline fired, `cancelled` that the request was aborted.
  */
-export type ComponentStatus = 'ok' | 'empty' | 'error' | 'timeout' | 'cancelled' | 'disabled';
+export type ComponentStatus = 'ok' | 'empty' | 'partial' | 'error' | 'timeout' | 'cancelled' | 'disabled';
 
 export const COMPONENT_STATUSES: readonly ComponentStatus[] = [
   'ok',
   'empty',
+  'partial',
   'error',
   'timeout',
   'cancelled',
@@ -50,9 +52,10 @@ export const COMPONENT_STATUSES: readonly ComponentStatus[] = [
 
 export type ComponentOutcome =
   | { readonly status: 'ok' | 'empty' | 'timeout' | 'cancelled' | 'disabled' }
+  | { readonly status: 'partial'; readonly message: string }
   | { readonly status: 'error'; readonly errorKind: ErrorKind; readonly message: string };
 
-/** True for outcomes that mean the component did not deliver what it promised. */
+/** True for outcomes that mean the component did not deliver what it promised (`partial` delivered some). */
 export function isFailure(outcome: ComponentOutcome): boolean {
   return outcome.status === 'error' || outcome.status === 'timeout' || outcome.status === 'cancelled';
 }

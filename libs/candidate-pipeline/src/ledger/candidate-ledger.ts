@@ -5,6 +5,7 @@ interface MutableEntry {
   id: string;
   sources: SourceProvenance[];
   fieldOrigins: Record<string, string>;
+  scoring: Record<string, unknown>;
   /** Copies of this id still moving through the pipeline. */
   live: number;
   duplicatesRemoved: number;
@@ -29,17 +30,27 @@ export class CandidateLedger {
       id,
       sources: [provenance],
       fieldOrigins: {},
+      scoring: {},
       live: 1,
       duplicatesRemoved: 0,
       fate: null,
     });
   }
 
-  recordFields(id: string, fields: readonly string[], component: string): void {
+  /** Records who set `fields`; with `values`, also keeps them as the candidate's scoring explanation. */
+  recordFields(
+    id: string,
+    fields: readonly string[],
+    component: string,
+    values?: Readonly<Record<string, unknown>>,
+  ): void {
     const entry = this._entries.get(id);
     if (entry) {
       for (const f of fields) {
         entry.fieldOrigins[f] = component;
+        if (values) {
+          entry.scoring[f] = values[f];
+        }
       }
     }
   }
@@ -74,6 +85,7 @@ export class CandidateLedger {
       id: e.id,
       sources: e.sources,
       fieldOrigins: e.fieldOrigins,
+      scoring: e.scoring,
       duplicatesRemoved: e.duplicatesRemoved,
       fate: e.fate ?? { bucket: 'not_selected', reason: 'unaccounted' },
     }));

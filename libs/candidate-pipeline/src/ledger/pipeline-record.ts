@@ -55,6 +55,8 @@ export interface CandidateRecord {
   readonly sources: readonly SourceProvenance[];
   /** Field name → component that set it. */
   readonly fieldOrigins: Readonly<Record<string, string>>;
+  /** Values of the fields scorers set (predictions, score contributions): why it ranked where it did. */
+  readonly scoring: Readonly<Record<string, unknown>>;
   /** Further copies of this id removed while one copy went on (e.g. by a duplicates filter). */
   readonly duplicatesRemoved: number;
   readonly fate: CandidateFate;

@@ -209,7 +209,7 @@ export class PipelineRunner {
             query,
             null,
             (ctx) => s.fetch(query, ctx),
-            (out) => out.candidates.length,
+            (out) => ({ count: out.candidates.length, ...(out.partial ? { partial: out.partial } : {}) }),
           ),
         ),
       );
@@ -442,7 +442,7 @@ export class PipelineRunner {
       state.parent,
     );
     const { value, records, outputCount } = await body(trace.setSpan(state.parent, span));
-    const failed = records.filter((r) => isFailure(asOutcome(r)));
+    const failed = records.filter((r) => isFailure(asOutcome(r)) || r.status === 'partial');
     const status: StageStatus = failed.length > 0 ? 'degraded' : 'ok';
     const latencyMs = this._clock.now() - started;
     state.stages.push({
@@ -483,7 +483,7 @@ export class PipelineRunner {
     query: Q,
     inputCount: number | null,
     fn: (ctx: ComponentContext) => Promise<Result<T>>,
-    countOutput?: (value: T) => number,
+    describeOutput?: (value: T) => { count: number; partial?: string },
   ): Promise<{ invocation: Invocation<T>; record: ComponentRecord }> {
     const policy = policyOf(component);
     const base = { component: component.name, policy, inputCount, alignmentViolations: 0 };
@@ -517,9 +517,12 @@ export class PipelineRunner {
     const latencyMs = this._clock.now() - started;
     let outcome = invocation.outcome;
     let outputCount: number | null = null;
-    if (invocation.value !== undefined && countOutput) {
-      outputCount = countOutput(invocation.value);
-      if (outputCount === 0) {
+    if (invocation.value !== undefined && describeOutput) {
+      const described = describeOutput(invocation.value);
+      outputCount = described.count;
+      if (described.partial !== undefined) {
+        outcome = { status: 'partial', message: described.partial };
+      } else if (outputCount === 0) {
         outcome = { status: 'empty' };
       }
     }
@@ -532,7 +535,7 @@ export class PipelineRunner {
       outcome.status === 'error' ? outcome.errorKind : null,
       latencyMs / 1000,
     );
-    if (isFailure(outcome)) {
+    if (isFailure(outcome) || outcome.status === 'partial') {
       this.noteFailure(state, stage, component, outcome);
     }
     return {
@@ -583,7 +586,12 @@ export class PipelineRunner {
       const patch = accepted.get(c.id);
       if (patch) {
         const { value, set } = applyOwned(c, patch, fields);
-        state.ledger.recordFields(c.id, set, component.name);
+        state.ledger.recordFields(
+          c.id,
+          set,
+          component.name,
+          stage === 'scorers' ? (value as Readonly<Record<string, unknown>>) : undefined,
+        );
         next.push(value);
       } else if (policy === 'fail_closed') {
         rejected += 1;
@@ -682,15 +690,33 @@ function statusFields(outcome: ComponentOutcome): {
   errorKind: ErrorKind | null;
   message: string | null;
 } {
-  return outcome.status === 'error'
-    ? { status: 'error', errorKind: outcome.errorKind, message: outcome.message }
-    : { status: outcome.status, errorKind: null, message: null };
+  switch (outcome.status) {
+    case 'error':
+      return { status: 'error', errorKind: outcome.errorKind, message: outcome.message };
+    case 'partial':
+      return { status: 'partial', errorKind: null, message: outcome.message };
+    case 'ok':
+    case 'empty':
+    case 'timeout':
+    case 'cancelled':
+    case 'disabled':
+      return { status: outcome.status, errorKind: null, message: null };
+  }
 }
 
 function asOutcome(record: ComponentRecord): ComponentOutcome {
-  return record.status === 'error'
-    ? { status: 'error', errorKind: record.errorKind ?? 'internal', message: record.message ?? '' }
-    : { status: record.status };
+  switch (record.status) {
+    case 'error':
+      return { status: 'error', errorKind: record.errorKind ?? 'internal', message: record.message ?? '' };
+    case 'partial':
+      return { status: 'partial', message: record.message ?? '' };
+    case 'ok':
+    case 'empty':
+    case 'timeout':
+    case 'cancelled':
+    case 'disabled':
+      return { status: record.status };
+  }
 }
 
 function describe(outcome: ComponentOutcome): string {
@@ -703,6 +729,8 @@ function describe(outcome: ComponentOutcome): string {
       return 'request cancelled';
     case 'disabled':
       return 'disabled for this request';
+    case 'partial':
+      return `partial: ${outcome.message}`;
     case 'ok':
     case 'empty':
       return outcome.status;

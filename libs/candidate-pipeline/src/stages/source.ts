@@ -15,6 +15,8 @@ export interface SourceOutput<C> {
   readonly candidates: readonly SourcedCandidate<C>[];
   /** When the source is itself a pipeline run, its record; the debug view shows it nested. */
   readonly nested?: PipelineRecord;
+  /** Set when the candidates are a valid but incomplete answer; the reason is reported as `partial`. */
+  readonly partial?: string;
 }
 
 /**

@@ -8,45 +8,67 @@ import type { FeedCandidate } from '../candidate/post-candidate';
  * x-algorithm RankingScorer: (1) combined = Σ P(action)·weight; (2) negative-score offset so scores stay
  * positive and ordered; (3) author diversity — an author's n-th post (0-based, by weighted score) is
  * multiplied by (1 − floor)·decay^n + floor; (4) out-of-network posts × oonWeightFactor.
- * Sets `weightedScore` (after 1–2) and `score` (after 3–4); candidates without predictions get neither.
+ * Sets `weightedScore` (after 1–2), `score` (after 3–4) and `scoreBreakdown` (every contribution, kept in
+ * the ledger); candidates without predictions get none of them.
  */
 export class WeightedScorer implements Scorer<ForYouQuery, FeedCandidate> {
   readonly name = 'WeightedScorer';
-  readonly fields = ['weightedScore', 'score'] as const;
+  readonly fields = ['weightedScore', 'score', 'scoreBreakdown'] as const;
 
   score(
     query: ForYouQuery,
     candidates: readonly FeedCandidate[],
   ): Promise<Result<readonly HydratedRow<FeedCandidate>[]>> {
     const p = query.params.values.ranking;
-    const weighted = new Map<string, number>();
+    const weighted = new Map<string, { combined: number; offset: number }>();
     for (const c of candidates) {
       if (c.predictions) {
-        weighted.set(c.id, offsetScore(combine(c.predictions, p.weights), p));
+        const combined = combine(c.predictions, p.weights);
+        weighted.set(c.id, { combined, offset: offsetScore(combined, p) });
       }
     }
     const byWeighted = [...candidates]
       .filter((c) => weighted.has(c.id))
-      .sort((a, b) => weighted.get(b.id)! - weighted.get(a.id)! || a.id.localeCompare(b.id));
+      .sort((a, b) => weighted.get(b.id)!.offset - weighted.get(a.id)!.offset || a.id.localeCompare(b.id));
     const seenPerAuthor = new Map<string, number>();
-    const final = new Map<string, number>();
+    const rows = new Map<string, Partial<FeedCandidate>>();
     for (const c of byWeighted) {
       const author = c.authorId ?? '';
       const n = seenPerAuthor.get(author) ?? 0;
       seenPerAuthor.set(author, n + 1);
       const diversity = (1 - p.authorDiversityFloor) * p.authorDiversityDecay ** n + p.authorDiversityFloor;
       const oon = c.inNetwork ? 1 : p.oonWeightFactor;
-      final.set(c.id, weighted.get(c.id)! * diversity * oon);
+      const { combined, offset } = weighted.get(c.id)!;
+      rows.set(c.id, {
+        weightedScore: offset,
+        score: offset * diversity * oon,
+        scoreBreakdown: {
+          contributions: contributions(c.predictions!, p.weights),
+          combined,
+          afterOffset: offset,
+          authorRank: n,
+          diversityMultiplier: diversity,
+          oonFactor: oon,
+        },
+      });
     }
     return Promise.resolve(
       ok(
         candidates.map((c) => ({
           id: c.id,
-          patch: { weightedScore: weighted.get(c.id), score: final.get(c.id) },
+          patch: rows.get(c.id) ?? { weightedScore: undefined, score: undefined, scoreBreakdown: undefined },
         })),
       ),
     );
   }
+}
+
+/** P(action) × weight per action: each head's contribution to the combined score. */
+function contributions(
+  predictions: Readonly<Record<Action, number>>,
+  weights: Readonly<Record<Action, number>>,
+): Record<Action, number> {
+  return Object.fromEntries(ACTIONS.map((a) => [a, predictions[a] * weights[a]])) as Record<Action, number>;
 }
 
 export function combine(

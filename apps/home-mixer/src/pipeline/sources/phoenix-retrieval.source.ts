@@ -6,13 +6,15 @@ import {
   type Source,
   type SourceOutput,
 } from '@foryou/candidate-pipeline';
+import { callContext } from '../../clients/call-context';
 import type { RetrievalClient } from '../../clients/retrieval.client';
 import type { ForYouQuery } from '../../query/for-you-query';
 import type { FeedCandidate } from '../candidate/post-candidate';
 
 /**
- * Out-of-network candidates by embedding similarity (x-algorithm PhoenixSource). Authors the viewer
- * follows are left to ThunderSource; the similarity is kept in the ledger as the raw score.
+ * Out-of-network candidates by two-tower retrieval (x-algorithm PhoenixSource). Followed authors are
+ * excluded (ThunderSource serves them); the similarity is kept in the ledger as the raw score. No
+ * usable history means no personalised candidates: an empty, not a failed, source.
  */
 export class PhoenixRetrievalSource implements Source<ForYouQuery, FeedCandidate> {
   readonly name = 'PhoenixRetrievalSource';
@@ -29,24 +31,28 @@ export class PhoenixRetrievalSource implements Source<ForYouQuery, FeedCandidate
 
   async fetch(query: ForYouQuery, ctx: ComponentContext): Promise<Result<SourceOutput<FeedCandidate>>> {
     const p = query.params.values.retrieval;
-    const result = await this._client.retrieve(
-      query.viewerId,
-      p.k,
-      query.contentTimeMs - p.maxAgeMs,
-      ctx.signal,
-    );
+    const result = await this._client.retrieve({
+      viewerId: query.viewerId,
+      actionSequence: query.actionSequence.state === 'known' ? query.actionSequence.value : [],
+      k: p.k,
+      notBeforeMs: query.contentTimeMs - p.maxAgeMs,
+      excludeAuthorIds: query.followedIds.state === 'known' ? query.followedIds.value : new Set(),
+      call: callContext(query.requestId, ctx),
+    });
     if (!result.ok) {
       return result;
     }
-    const version = `${result.value.modelVersion}/${result.value.corpusVersion}`;
+    const { posts, status, modelVersion, corpusVersion } = result.value;
+    const version = `${modelVersion}/${corpusVersion}`;
     return ok({
-      candidates: result.value.posts.map((post) =>
+      candidates: posts.map((post) =>
         sourced<FeedCandidate>(
           { id: post.postId, type: 'post', servedType: 'oon_retrieval' },
           post.similarity,
           version,
         ),
       ),
+      ...(status === 'partial' ? { partial: 'retrieval index not fully searched in time' } : {}),
     });
   }
 }

@@ -7,13 +7,15 @@ import {
   type Source,
   type SourceOutput,
 } from '@foryou/candidate-pipeline';
+import { callContext } from '../../clients/call-context';
 import type { InNetworkPostsClient } from '../../clients/in-network-posts.client';
 import type { ForYouQuery } from '../../query/for-you-query';
 import type { FeedCandidate } from '../candidate/post-candidate';
 
 /**
  * In-network candidates: recent posts by followed authors (x-algorithm ThunderSource). Served history
- * is passed as excludes so Thunder does not return what the viewer already saw.
+ * is passed as excludes so Thunder does not return what the viewer already saw. A partial answer (the
+ * store ran out of time) is kept and reported as `partial`.
  */
 export class ThunderSource implements Source<ForYouQuery, FeedCandidate> {
   readonly name = 'ThunderSource';
@@ -35,18 +37,20 @@ export class ThunderSource implements Source<ForYouQuery, FeedCandidate> {
     const p = query.params.values.inNetwork;
     const served = query.servedHistory.state === 'known' ? query.servedHistory.value : [];
     const result = await this._client.postsByAuthors({
+      viewerId: query.viewerId,
       authorIds: query.followedIds.value,
       excludeIds: new Set(served.map((e) => e.postId)),
       maxPerAuthor: p.maxPerAuthor,
       maxResults: p.maxResults,
       notBeforeMs: query.contentTimeMs - p.maxAgeMs,
-      signal: ctx.signal,
+      call: callContext(query.requestId, ctx),
     });
     if (!result.ok) {
       return result;
     }
+    const { posts, partial, storeVersion } = result.value;
     return ok({
-      candidates: result.value.map((post) =>
+      candidates: posts.map((post) =>
         sourced<FeedCandidate>(
           {
             id: post.postId,
@@ -54,11 +58,16 @@ export class ThunderSource implements Source<ForYouQuery, FeedCandidate> {
             servedType: 'in_network',
             authorId: post.authorId,
             inNetwork: true,
+            ...(post.repostOfPostId ? { repostOfPostId: post.repostOfPostId } : {}),
+            ...(post.replyToPostId ? { replyToPostId: post.replyToPostId } : {}),
           },
           undefined,
-          this._client.version,
+          storeVersion,
         ),
       ),
+      ...(partial
+        ? { partial: `Thunder answered before scanning every followed author (${posts.length} posts)` }
+        : {}),
     });
   }
 }

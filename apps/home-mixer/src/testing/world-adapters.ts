@@ -1,0 +1,37 @@
+import type { World } from '@foryou/world';
+import type { Redis } from 'ioredis';
+import { worldStores, type Adapters } from '../adapters';
+import { WorldInNetworkPostsClient } from '../clients/in-network-posts.client';
+import { HeuristicRankingClient } from '../clients/ranking.client';
+import { WorldRetrievalClient } from '../clients/retrieval.client';
+import { RedisCandidateCacheRepository } from '../repositories/candidate-cache.repository';
+import { InMemoryCandidateCacheRepository } from '../repositories/candidate-cache.repository';
+import {
+  InMemoryServedHistoryRepository,
+  RedisServedHistoryRepository,
+} from '../repositories/served-history.repository';
+
+/**
+ * Test doubles for Thunder and Phoenix: the world answers in-process (exact cosine retrieval over the
+ * world's latent embeddings, a hand-set logistic ranker). Used by unit and HTTP integration tests; the
+ * e2e tests and the demo run the real services.
+ */
+export function worldServiceDoubles(
+  world: World,
+): Pick<Adapters, 'inNetworkPosts' | 'retrieval' | 'ranking'> {
+  return {
+    inNetworkPosts: new WorldInNetworkPostsClient(world),
+    retrieval: new WorldRetrievalClient(world),
+    ranking: new HeuristicRankingClient(world),
+  };
+}
+
+/** World stores + service doubles, with state in Redis (when given) or in memory. */
+export function worldAdapters(world: World, redis?: Redis): Adapters {
+  return {
+    ...worldStores(world),
+    ...worldServiceDoubles(world),
+    servedHistory: redis ? new RedisServedHistoryRepository(redis) : new InMemoryServedHistoryRepository(),
+    candidateCache: redis ? new RedisCandidateCacheRepository(redis) : new InMemoryCandidateCacheRepository(),
+  };
+}

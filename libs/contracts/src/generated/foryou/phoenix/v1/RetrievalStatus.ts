@@ -1,0 +1,20 @@
+// Original file: libs/contracts/proto/phoenix.proto
+
+export const RetrievalStatus = {
+  RETRIEVAL_STATUS_UNSPECIFIED: 'RETRIEVAL_STATUS_UNSPECIFIED',
+  RETRIEVAL_STATUS_COMPLETE: 'RETRIEVAL_STATUS_COMPLETE',
+  RETRIEVAL_STATUS_PARTIAL: 'RETRIEVAL_STATUS_PARTIAL',
+  RETRIEVAL_STATUS_NO_PERSONALISATION: 'RETRIEVAL_STATUS_NO_PERSONALISATION',
+} as const;
+
+export type RetrievalStatus =
+  | 'RETRIEVAL_STATUS_UNSPECIFIED'
+  | 0
+  | 'RETRIEVAL_STATUS_COMPLETE'
+  | 1
+  | 'RETRIEVAL_STATUS_PARTIAL'
+  | 2
+  | 'RETRIEVAL_STATUS_NO_PERSONALISATION'
+  | 3
+
+export type RetrievalStatus__Output = typeof RetrievalStatus[keyof typeof RetrievalStatus]
