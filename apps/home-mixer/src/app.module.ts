@@ -8,7 +8,9 @@ import { USER_STORE_CLIENT } from './clients/user-store.client';
 import type { AppConfig } from './config/app-config';
 import { FeedController } from './feed/feed.controller';
 import { FeedService } from './feed/feed.service';
+import { DEPENDENCY_PROBES, type DependencyProbe } from './health/dependency-probe';
 import { HealthController } from './health/health.controller';
+import { redisProbe } from './health/probes';
 import { ParamsStore } from './params/params-store';
 import { forYouPipeline } from './pipeline/for-you.pipeline';
 import { QueryBuilder } from './query/query-builder';
@@ -33,6 +35,8 @@ export interface AppModuleOptions {
   readonly world: World;
   readonly redis: Redis;
   readonly adapters: Adapters;
+  /** Defaults to Redis (required) only. */
+  readonly probes?: readonly DependencyProbe[];
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly params?: ParamsStore;
@@ -64,6 +68,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: options.config },
         { provide: WORLD, useValue: options.world },
         { provide: REDIS, useValue: options.redis },
+        { provide: DEPENDENCY_PROBES, useValue: options.probes ?? [redisProbe(options.redis)] },
         { provide: LOGGER, useValue: options.logger },
         { provide: CLOCK, useValue: clock },
         { provide: HomeMixerMetrics, useValue: metrics },

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { productionAdapters } from './adapters';
 import type { AppConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { grpcProbe, redisProbe } from './health/probes';
 import { DEFAULT_PARAMS } from './params/default-params';
 import { FeedClock } from './world/feed-clock';
 import { seedWorldState } from './world/world-seeder';
@@ -35,7 +36,12 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
   const seeded = await seedWorldState(world, adapters, feedClock, DEFAULT_PARAMS.servedHistory.maxEntries);
   logger.info({ viewers: seeded.viewers }, 'world state seeded');
 
-  const app = await createApp({ config, world, redis, adapters, logger, feedClock });
+  const probes = [
+    redisProbe(redis),
+    grpcProbe('thunder', () => adapters.thunder.state()),
+    grpcProbe('phoenix', () => adapters.phoenix.state()),
+  ];
+  const app = await createApp({ config, world, redis, adapters, logger, feedClock, probes });
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     {

@@ -1,19 +1,20 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
-import { REDIS } from '../tokens';
+import { DEPENDENCY_PROBES, type DependencyProbe } from './dependency-probe';
 
 export interface ReadinessReport {
   readonly status: 'ready' | 'not_ready';
-  /** `ok`, or why the check failed. */
+  /** Per dependency: `ok`, or why not. The world is loaded once the app serves at all. */
   readonly checks: Readonly<Record<string, string>>;
+  /** Dependencies that gate readiness. */
+  readonly required: readonly string[];
 }
 
-const PING_TIMEOUT_MS = 250;
+const PROBE_TIMEOUT_MS = 250;
 
 @Controller()
 export class HealthController {
-  constructor(@Inject(REDIS) private readonly _redis: Redis) {}
+  constructor(@Inject(DEPENDENCY_PROBES) private readonly _probes: readonly DependencyProbe[]) {}
 
   /** Liveness: the process serves HTTP. Deliberately checks nothing else. */
   @Get('healthz')
@@ -21,29 +22,30 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the world is loaded (it is, once the app serves) and Redis answers a PING in time. */
+  /** Readiness: the world is loaded and every required dependency answers in time. */
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
-    const redis = await this.pingRedis();
-    const checks = { world: 'ok', redis };
-    const ready = redis === 'ok';
+    const results = await Promise.all(this._probes.map((p) => withTimeout(p.check(), PROBE_TIMEOUT_MS)));
+    const checks: Record<string, string> = { world: 'ok' };
+    this._probes.forEach((p, i) => (checks[p.name] = results[i]!));
+    const ready = this._probes.every((p, i) => !p.required || results[i] === 'ok');
     void reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks };
+    return {
+      status: ready ? 'ready' : 'not_ready',
+      checks,
+      required: this._probes.filter((p) => p.required).map((p) => p.name),
+    };
   }
+}
 
-  private async pingRedis(): Promise<string> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<string>((resolve) => {
-        timer = setTimeout(() => resolve(`no PONG within ${PING_TIMEOUT_MS} ms`), PING_TIMEOUT_MS);
-      });
-      const ping = this._redis.ping().then(
-        (r: string) => (r === 'PONG' ? 'ok' : `unexpected reply ${r}`),
-        (err: Error) => `unreachable: ${err.message}`,
-      );
-      return await Promise.race([ping, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+async function withTimeout(check: Promise<string>, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${ms} ms`), ms);
+  });
+  try {
+    return await Promise.race([check.catch((err: Error) => `failed: ${err.message}`), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

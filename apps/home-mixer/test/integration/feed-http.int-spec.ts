@@ -151,7 +151,11 @@ describe('home-mixer HTTP API', () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await get('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { world: 'ok', redis: 'ok' } });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      checks: { world: 'ok', redis: 'ok' },
+      required: ['redis'],
+    });
   });
 });
 
@@ -225,6 +229,41 @@ describe('home-mixer params snapshot', () => {
       expect(second.version_vector.params).toBe('v2');
       expect(second.counts.ads).toBe(0);
       expect(second.counts.posts).toBe(3);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('should make a partial Thunder answer visible in the response and the metrics', async () => {
+    const t = await startTestApp({
+      override: (base) => ({
+        inNetworkPosts: {
+          postsByAuthors: async (request) => {
+            const full = await base.inNetworkPosts.postsByAuthors(request);
+            return full.ok
+              ? { ok: true, value: { ...full.value, posts: full.value.posts.slice(0, 3), partial: true } }
+              : full;
+          },
+        },
+      }),
+    });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: `${FEED}?viewer_id=${FIXTURE.viewerId}` });
+      const body = FeedResponseSchema.parse(res.json());
+      expect(body.degradation.degraded).toBe(true);
+      expect(body.degradation.components).toEqual([
+        expect.objectContaining({
+          component: 'ThunderSource',
+          status: 'partial',
+          reason: expect.stringContaining('partial') as string,
+        }),
+      ]);
+      expect(body.items.length).toBeGreaterThan(0);
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(
+        /foryou_pipeline_component_outcomes_total\{[^}]*component="ThunderSource",outcome="partial"[^}]*\} 1/,
+      );
+      expect(metrics).toMatch(/foryou_feed_requests_total\{surface="for_you",outcome="degraded"\} 1/);
     } finally {
       await t.close();
     }

@@ -1,0 +1,161 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+const ROOT = join(__dirname, '../../../..');
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** One spawned service: its process and everything it printed. */
+export interface Proc {
+  readonly name: string;
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+export async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  s.close();
+  await once(s, 'close');
+  return port;
+}
+
+export function startProc(name: string, script: string, env: NodeJS.ProcessEnv): Proc {
+  let out = '';
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return { name, child, output: () => out };
+}
+
+/**
+ * Bounded polling of `/readyz` on a process we spawned (the one place an e2e test waits on another
+ * process's time): fails fast with the process output if it exits, or after `attempts`.
+ */
+export async function waitReady(proc: Proc, url: string, attempts = 1200): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (proc.child.exitCode !== null) {
+      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output().slice(-3000)}`);
+    }
+    try {
+      if ((await fetch(url)).status === 200) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${proc.name} not ready after ${attempts} polls:\n${proc.output().slice(-3000)}`);
+}
+
+export interface Stack {
+  readonly prefix: string;
+  readonly homeMixer: string;
+  readonly thunder: Proc;
+  readonly phoenix: Proc;
+  readonly mixer: Proc;
+  readonly ports: {
+    thunderGrpc: number;
+    thunderHttp: number;
+    phoenixGrpc: number;
+    phoenixHttp: number;
+    mixerHttp: number;
+  };
+  stop(): Promise<void>;
+}
+
+/**
+ * Thunder, Phoenix and home-mixer as separate processes on the small world, with the world's post
+ * events published to Redis Streams under a key prefix unique to this run (removed on stop).
+ */
+export async function startStack(
+  options: { phoenixArtifacts?: string; mixerEnv?: NodeJS.ProcessEnv } = {},
+): Promise<Stack> {
+  const prefix = `foryou-e2e:${randomUUID()}:`;
+  const dir = mkdtempSync(join(tmpdir(), 'foryou-e2e-'));
+  const ports = {
+    thunderGrpc: await freePort(),
+    thunderHttp: await freePort(),
+    phoenixGrpc: await freePort(),
+    phoenixHttp: await freePort(),
+    mixerHttp: await freePort(),
+  };
+  const common = { REDIS_URL, REDIS_KEY_PREFIX: prefix, WORLD_SCALE: 'small', WORLD_SEED: '42' };
+  const publish = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'apps/cli/dist/main.js'),
+      'publish-world',
+      '--scale',
+      'small',
+      '--seed',
+      '42',
+      '--redis-url',
+      REDIS_URL,
+      '--prefix',
+      prefix,
+      '--reset',
+    ],
+    { encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+  );
+  if (publish.status !== 0) {
+    throw new Error(`publish-world failed:\n${publish.stdout}\n${publish.stderr}`);
+  }
+  const thunder = startProc('thunder', 'apps/thunder/dist/main.js', {
+    ...common,
+    THUNDER_HTTP_PORT: String(ports.thunderHttp),
+    THUNDER_GRPC_PORT: String(ports.thunderGrpc),
+    THUNDER_SNAPSHOT_DIR: join(dir, 'thunder'),
+  });
+  const phoenix = startProc('phoenix', 'apps/phoenix/dist/main.js', {
+    ...common,
+    PHOENIX_HTTP_PORT: String(ports.phoenixHttp),
+    PHOENIX_GRPC_PORT: String(ports.phoenixGrpc),
+    PHOENIX_ARTIFACT_DIR: options.phoenixArtifacts ?? join(dir, 'phoenix'),
+  });
+  const mixer = startProc('home-mixer', 'apps/home-mixer/dist/main.js', {
+    ...common,
+    PORT: String(ports.mixerHttp),
+    HOST: '127.0.0.1',
+    THUNDER_ADDRESS: `127.0.0.1:${ports.thunderGrpc}`,
+    PHOENIX_ADDRESS: `127.0.0.1:${ports.phoenixGrpc}`,
+    ...options.mixerEnv,
+  });
+  const stop = async () => {
+    for (const p of [mixer, phoenix, thunder]) {
+      if (p.child.exitCode === null) {
+        p.child.kill('SIGKILL');
+        await once(p.child, 'exit');
+      }
+    }
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) {
+      await redis.del(...keys);
+    }
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all([
+      waitReady(thunder, `http://127.0.0.1:${ports.thunderHttp}/readyz`),
+      waitReady(phoenix, `http://127.0.0.1:${ports.phoenixHttp}/readyz`),
+      waitReady(mixer, `http://127.0.0.1:${ports.mixerHttp}/readyz`),
+    ]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { prefix, homeMixer: `http://127.0.0.1:${ports.mixerHttp}`, thunder, phoenix, mixer, ports, stop };
+}
