@@ -52,6 +52,13 @@ export class HomeMixerMetrics implements SideEffectObserver {
     labelNames: ['pipeline', 'effect', 'outcome'],
     registers: [this.registry],
   });
+  private readonly _sideEffectCompletion = new Histogram({
+    name: 'foryou_side_effect_completion_seconds',
+    help: 'Time from a side effect being accepted (response sent) to its completion: the freshness SLI of served history.',
+    labelNames: ['pipeline', 'effect'],
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
   private readonly _sideEffectDuration = new Histogram({
     name: 'foryou_side_effect_duration_seconds',
     help: 'Run time of one side effect.',
@@ -87,9 +94,10 @@ export class HomeMixerMetrics implements SideEffectObserver {
     this._safetyViolations.inc({ surface }, count);
   }
 
-  completed(pipeline: string, effect: string, seconds: number): void {
+  completed(pipeline: string, effect: string, runSeconds: number, sinceAcceptedSeconds: number): void {
     this._sideEffects.inc({ pipeline, effect, outcome: 'completed' });
-    this._sideEffectDuration.observe({ pipeline, effect }, seconds);
+    this._sideEffectDuration.observe({ pipeline, effect }, runSeconds);
+    this._sideEffectCompletion.observe({ pipeline, effect }, sinceAcceptedSeconds);
   }
 
   failed(pipeline: string, effect: string): void {

@@ -11,7 +11,8 @@ export interface SideEffectSink {
 }
 
 export interface SideEffectObserver {
-  completed(pipeline: string, effect: string, seconds: number): void;
+  /** `runSeconds`: the effect's own run time; `sinceAcceptedSeconds`: from acceptance to completion. */
+  completed(pipeline: string, effect: string, runSeconds: number, sinceAcceptedSeconds: number): void;
   failed(pipeline: string, effect: string, error: unknown): void;
 }
 
@@ -30,12 +31,19 @@ export class InProcessSideEffectSink implements SideEffectSink {
   ) {}
 
   submit<Q, C extends CandidateBase>(pending: PendingSideEffects<Q, C>): Promise<void> {
+    const accepted = this._now();
     for (const effect of pending.effects) {
       const task = new Promise<void>((resolve) => setImmediate(resolve))
         .then(async () => {
           const started = this._now();
           await effect.run(pending.input, this._shutdown.signal);
-          this._observer.completed(pending.pipeline, effect.name, (this._now() - started) / 1000);
+          const done = this._now();
+          this._observer.completed(
+            pending.pipeline,
+            effect.name,
+            (done - started) / 1000,
+            (done - accepted) / 1000,
+          );
         })
         .catch((err: unknown) => this._observer.failed(pending.pipeline, effect.name, err))
         .finally(() => this._inFlight.delete(task));
