@@ -38,6 +38,22 @@ export interface Adapters {
   readonly candidateCache: CandidateCacheRepository;
 }
 
+/** Every adapter's name: what fault injection can switch. */
+export const ADAPTER_NAMES: readonly (keyof Adapters)[] = [
+  'socialGraph',
+  'actionHistory',
+  'inNetworkPosts',
+  'retrieval',
+  'postStore',
+  'safetyLabels',
+  'ranking',
+  'ads',
+  'suggestions',
+  'users',
+  'servedHistory',
+  'candidateCache',
+];
+
 /** Stores whose data is the synthetic world itself (no separate service plays these roles). */
 export function worldStores(
   world: World,

@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 import type { Adapters } from './adapters';
 import { USER_STORE_CLIENT } from './clients/user-store.client';
 import type { AppConfig } from './config/app-config';
+import { FaultRegistry } from './faults/fault-registry';
+import { FaultsController } from './faults/faults.controller';
 import { FeedController } from './feed/feed.controller';
 import { FeedService } from './feed/feed.service';
 import { DEPENDENCY_PROBES, type DependencyProbe } from './health/dependency-probe';
@@ -37,6 +39,8 @@ export interface AppModuleOptions {
   readonly adapters: Adapters;
   /** Defaults to Redis (required) only. */
   readonly probes?: readonly DependencyProbe[];
+  /** Drills only: wraps every adapter with switchable faults and mounts /v1/admin/faults. */
+  readonly faults?: FaultRegistry;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly params?: ParamsStore;
@@ -52,7 +56,7 @@ export class AppModule {
     const clock = options.clock ?? new SystemClock();
     const metrics = options.metrics ?? new HomeMixerMetrics();
     const runner = new PipelineRunner({ clock, metrics: metrics.pipeline });
-    const { adapters } = options;
+    const adapters = options.faults ? options.faults.wrap(options.adapters) : options.adapters;
     const versions: VersionInfo = {
       code: options.config.codeVersion,
       schema: RESPONSE_SCHEMA_VERSION,
@@ -63,7 +67,12 @@ export class AppModule {
     };
     return {
       module: AppModule,
-      controllers: [FeedController, HealthController, MetricsController],
+      controllers: [
+        FeedController,
+        HealthController,
+        MetricsController,
+        ...(options.faults ? [FaultsController] : []),
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: WORLD, useValue: options.world },
@@ -79,6 +88,7 @@ export class AppModule {
         { provide: VERSION_INFO, useValue: versions },
         { provide: SIDE_EFFECT_SINK, useValue: new InProcessSideEffectSink(metrics) },
         { provide: FOR_YOU_PIPELINE, useValue: forYouPipeline({ runner, ...adapters }) },
+        ...(options.faults ? [{ provide: FaultRegistry, useValue: options.faults }] : []),
         QueryBuilder,
         FeedService,
       ],

@@ -1,7 +1,8 @@
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import { generateWorld } from '@foryou/world';
 import { Redis } from 'ioredis';
-import { productionAdapters } from './adapters';
+import { ADAPTER_NAMES, productionAdapters } from './adapters';
+import { FaultRegistry } from './faults/fault-registry';
 import type { AppConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { grpcProbe, redisProbe } from './health/probes';
@@ -41,7 +42,20 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
     grpcProbe('thunder', () => adapters.thunder.state()),
     grpcProbe('phoenix', () => adapters.phoenix.state()),
   ];
-  const app = await createApp({ config, world, redis, adapters, logger, feedClock, probes });
+  const faults = config.faultInjection ? new FaultRegistry(ADAPTER_NAMES) : undefined;
+  if (faults) {
+    logger.warn({ adapters: faults.names }, 'fault injection enabled: /v1/admin/faults is mounted');
+  }
+  const app = await createApp({
+    config,
+    world,
+    redis,
+    adapters,
+    logger,
+    feedClock,
+    probes,
+    ...(faults ? { faults } : {}),
+  });
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     {

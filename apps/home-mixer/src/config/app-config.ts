@@ -16,6 +16,10 @@ const ConfigSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('home-mixer'),
   CODE_VERSION: z.string().default('0.1.0'),
+  FAULT_INJECTION_ENABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 /** The validated configuration of home-mixer. Built once at boot; nothing else reads process.env. */
@@ -34,6 +38,8 @@ export interface AppConfig {
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string;
   readonly codeVersion: string;
+  /** Mounts /v1/admin/faults (drills and alert tests only; never in production). */
+  readonly faultInjection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -61,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: c.OTEL_SERVICE_NAME,
     codeVersion: c.CODE_VERSION,
+    faultInjection: c.FAULT_INJECTION_ENABLED,
   };
 }

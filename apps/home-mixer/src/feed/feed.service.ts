@@ -25,6 +25,14 @@ export interface ServedFeed {
   readonly sideEffects: PendingSideEffects<ForYouQuery, FeedCandidate> | null;
 }
 
+/** The viewer-side outcome of a served response (see FeedOutcome). */
+export function outcomeOf(response: FeedResponse): FeedOutcome {
+  if (!response.degradation.degraded) {
+    return 'ok';
+  }
+  return response.counts.posts === 0 ? 'failed' : 'degraded';
+}
+
 /** Serves one For You request end to end and owns its SLI measurement. */
 @Injectable()
 export class FeedService {
@@ -71,7 +79,7 @@ export class FeedService {
       for (const d of result.degradations) {
         this._metrics.degradedComponent(d.pipeline, d.component, d.status, d.policy);
       }
-      outcome = response.degradation.degraded ? 'degraded' : 'ok';
+      outcome = outcomeOf(response);
       this._metrics.itemsReturned(query.surface, response.items.length);
       log.info(
         {

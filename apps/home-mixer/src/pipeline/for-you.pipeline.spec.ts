@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { FIXTURE } from '@foryou/world';
 import type { Adapters } from '../adapters';
 import { explainCandidates } from '../feed/debug-ledger';
-import { FAULT_MODES, withFaults, type FaultMode } from '../testing/fault-injection';
+import { FAULT_MODES, withFaults, type FaultMode } from '../faults/fault-injection';
 import { inMemoryAdapters, runForYou, smallWorld } from '../testing/pipeline-harness';
 
 const world = smallWorld();

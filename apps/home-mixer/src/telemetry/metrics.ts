@@ -2,8 +2,12 @@ import { PromPipelineMetrics, type SideEffectObserver } from '@foryou/candidate-
 import { createOpenMetricsRegistry } from '@foryou/telemetry';
 import { collectDefaultMetrics, Counter, Histogram, type LabelValues } from 'prom-client';
 
-/** Outcome of one feed request, as the availability SLI counts it. */
-export type FeedOutcome = 'ok' | 'degraded' | 'client_error' | 'error';
+/**
+ * Outcome of one feed request, from the viewer's side: `ok`; `degraded` (served, some component
+ * failed); `failed` (served, but no posts at all because components failed — the viewer sees nothing);
+ * `client_error` (4xx, not counted by SLOs); `error` (5xx).
+ */
+export type FeedOutcome = 'ok' | 'degraded' | 'failed' | 'client_error' | 'error';
 
 /**
  * Every metric home-mixer exposes, in one place (DESIGN.md §6). Labels are bounded enums; ids go to
@@ -15,7 +19,7 @@ export class HomeMixerMetrics implements SideEffectObserver {
 
   private readonly _requests = new Counter({
     name: 'foryou_feed_requests_total',
-    help: 'Feed requests by surface and outcome (ok, degraded, client_error, error).',
+    help: 'Feed requests by surface and outcome (ok, degraded, failed, client_error, error).',
     labelNames: ['surface', 'outcome'],
     registers: [this.registry],
   });

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Adapters } from '../../src/adapters';
 import { loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/create-app';
+import type { FaultRegistry } from '../../src/faults/fault-registry';
 import { ParamsStore } from '../../src/params/params-store';
 import { smallWorld } from '../../src/testing/pipeline-harness';
 import { worldAdapters } from '../../src/testing/world-adapters';
@@ -29,7 +30,11 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
  * world. `override` replaces adapters (fault injection, barriers).
  */
 export async function startTestApp(
-  options: { override?: (adapters: Adapters) => Partial<Adapters>; logger?: Logger } = {},
+  options: {
+    override?: (adapters: Adapters) => Partial<Adapters>;
+    logger?: Logger;
+    faults?: FaultRegistry;
+  } = {},
 ): Promise<TestApp> {
   const prefix = `foryou-test:${randomUUID()}:`;
   const redis = new Redis(REDIS_URL, { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -42,7 +47,16 @@ export async function startTestApp(
   const params = new ParamsStore();
   const config = loadConfig({ REDIS_URL, REDIS_KEY_PREFIX: prefix, WORLD_SCALE: 'small' });
   const logger = options.logger ?? createLogger({ service: 'home-mixer-test', level: 'silent' });
-  const app = await createApp({ config, world, redis, adapters, logger, params, feedClock });
+  const app = await createApp({
+    config,
+    world,
+    redis,
+    adapters,
+    logger,
+    params,
+    feedClock,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
   return {
     app,
     world,
