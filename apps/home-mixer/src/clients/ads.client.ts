@@ -12,8 +12,6 @@ export interface AdsClient {
   adsFor(viewerId: string, max: number, signal: AbortSignal): Promise<Result<readonly AdCandidate[]>>;
 }
 
-export const ADS_CLIENT = Symbol('AdsClient');
-
 /** Ranks the world's ads by viewer·ad embedding affinity × bid; unknown viewers get the top bids. */
 export class WorldAdsClient implements AdsClient {
   constructor(private readonly _world: World) {}

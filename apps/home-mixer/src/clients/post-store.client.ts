@@ -10,8 +10,6 @@ export interface PostStoreClient {
   ): Promise<Result<ReadonlyMap<string, FieldResult<CoreData>>>>;
 }
 
-export const POST_STORE_CLIENT = Symbol('PostStoreClient');
-
 export class WorldPostStoreClient implements PostStoreClient {
   constructor(private readonly _world: World) {}
 

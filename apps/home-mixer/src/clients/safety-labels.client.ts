@@ -9,8 +9,6 @@ export interface SafetyLabelsClient {
   ): Promise<Result<ReadonlyMap<string, FieldResult<SafetyLabel>>>>;
 }
 
-export const SAFETY_LABELS_CLIENT = Symbol('SafetyLabelsClient');
-
 export class WorldSafetyLabelsClient implements SafetyLabelsClient {
   constructor(private readonly _world: World) {}
 

@@ -8,8 +8,6 @@ export interface SocialGraphClient {
   muted(viewerId: string, signal: AbortSignal): Promise<Result<ReadonlySet<string>>>;
 }
 
-export const SOCIAL_GRAPH_CLIENT = Symbol('SocialGraphClient');
-
 export class WorldSocialGraphClient implements SocialGraphClient {
   constructor(private readonly _world: World) {}
 

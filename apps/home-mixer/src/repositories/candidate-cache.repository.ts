@@ -13,8 +13,6 @@ export interface CandidateCacheRepository {
   write(viewerId: string, posts: readonly CachedPost[], ttlSeconds?: number): Promise<void>;
 }
 
-export const CANDIDATE_CACHE_REPOSITORY = Symbol('CandidateCacheRepository');
-
 const CachedPostsSchema = z.array(z.object({ postId: z.string(), score: z.number(), version: z.string() }));
 
 export class RedisCandidateCacheRepository implements CandidateCacheRepository {

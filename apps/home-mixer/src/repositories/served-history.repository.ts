@@ -12,8 +12,6 @@ export interface ServedHistoryRepository {
   replace(viewerId: string, entries: readonly ServedHistoryEntry[], maxEntries: number): Promise<void>;
 }
 
-export const SERVED_HISTORY_REPOSITORY = Symbol('ServedHistoryRepository');
-
 const KEY_TTL_SECONDS = 7 * 24 * 3600;
 
 /** A sorted set per viewer (`served:<viewer>`, member = post id, score = served time). */

@@ -1,9 +1,11 @@
 import type { World } from '@foryou/world';
 import type { Redis } from 'ioredis';
 import { worldStores, type Adapters } from '../adapters';
-import { WorldInNetworkPostsClient } from '../clients/in-network-posts.client';
-import { HeuristicRankingClient } from '../clients/ranking.client';
-import { WorldRetrievalClient } from '../clients/retrieval.client';
+import {
+  HeuristicRankingClient,
+  WorldInNetworkPostsClient,
+  WorldRetrievalClient,
+} from './world-service-doubles';
 import { RedisCandidateCacheRepository } from '../repositories/candidate-cache.repository';
 import { InMemoryCandidateCacheRepository } from '../repositories/candidate-cache.repository';
 import {
