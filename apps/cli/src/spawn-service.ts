@@ -85,8 +85,14 @@ export const DEFAULT_STOP_GRACE_MS = 5_000;
  * Spawns the service, then waits until it is ready. On failure (or when `signal` aborts) the process
  * is stopped and a ServiceStartError says why.
  */
-export async function startService(spec: ServiceSpec, signal?: AbortSignal): Promise<RunningService> {
+export async function startService(
+  spec: ServiceSpec,
+  signal?: AbortSignal,
+  /** Called as soon as the process exists, before readiness (so a caller can stop it on interruption). */
+  onSpawned?: (service: RunningService) => void,
+): Promise<RunningService> {
   const service = spawnService(spec);
+  onSpawned?.(service);
   try {
     await waitUntilReady(spec.readiness, service.exited, signal);
   } catch (error) {

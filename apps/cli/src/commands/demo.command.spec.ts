@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../io';
-import { DEMO_LOG, nextSteps, runDemo, type DemoOptions } from './demo.command';
+import { DEMO_LOG, nextSteps, runDemo, type DemoDeps, type DemoOptions } from './demo.command';
 
 // Stand-ins for apps/home-mixer/dist/main.js with the same HTTP contract (/readyz, the feed route).
 const FAKE_HOME_MIXER = `
@@ -23,6 +23,12 @@ http
   })
   .listen(Number(PORT), '127.0.0.1');
 `;
+// Stand-in for Thunder and Phoenix: ready on their HTTP port.
+const FAKE_SERVICE = `
+const http = require('node:http');
+const port = Number(process.env.THUNDER_HTTP_PORT ?? process.env.PHOENIX_HTTP_PORT);
+http.createServer((req, res) => res.end('ok')).listen(port, '127.0.0.1');
+`;
 const CRASHING_HOME_MIXER = `console.error('fatal: cannot reach Redis at ' + process.env.REDIS_URL); process.exit(2);`;
 
 async function freePort(): Promise<number> {
@@ -40,12 +46,29 @@ describe('runDemo', () => {
   let out: string[];
   let io: { out: (t: string) => void; err: (t: string) => void };
   let onOut: ((text: string) => void) | undefined;
+  let published: string[];
+  let stack: Pick<DemoDeps, 'services' | 'publish'>;
 
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'foryou-demo-'));
     writeFileSync(join(root, 'fake.js'), FAKE_HOME_MIXER);
     writeFileSync(join(root, 'crash.js'), CRASHING_HOME_MIXER);
+    writeFileSync(join(root, 'service.js'), FAKE_SERVICE);
     port = await freePort();
+    published = [];
+    const spec = async (name: string) => ({
+      entry: join(root, 'service.js'),
+      log: join(root, `${name}.log`),
+      http: await freePort(),
+      grpc: await freePort(),
+    });
+    stack = {
+      services: { thunder: await spec('thunder'), phoenix: await spec('phoenix') },
+      publish: (o: DemoOptions) => {
+        published.push(`${o.scale}/${o.seed}`);
+        return Promise.resolve();
+      },
+    };
     options = {
       scale: 'small',
       seed: 7,
@@ -72,11 +95,13 @@ describe('runDemo', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('starts home-mixer with the world settings, drives traffic, prints next steps and stops it (--exit)', async () => {
-    const code = await runDemo(options, { io, root, entry: join(root, 'fake.js') });
+    const code = await runDemo(options, { io, root, entry: join(root, 'fake.js'), ...stack });
 
     expect(code).toBe(0);
     const text = out.join('');
-    expect(text).toContain(`Starting home-mixer (world small, seed 7) on http://127.0.0.1:${port}`);
+    expect(published).toEqual(['small/7']);
+    expect(text.indexOf('Starting thunder')).toBeLessThan(text.indexOf('Starting home-mixer'));
+    expect(text).toContain('phoenix is ready');
     expect(text).toContain('home-mixer is ready');
     expect(text).toContain('20 sent, 20 completed');
     expect(text).toContain('200 ×20');
@@ -84,6 +109,7 @@ describe('runDemo', () => {
       `curl -s 'http://127.0.0.1:${port}/v1/feed/for-you?viewer_id=xiaolin&limit=20' | jq`,
     );
     expect(text).toContain('home-mixer stopped (killed by SIGTERM)');
+    expect(text).toContain('thunder stopped (killed by SIGTERM)');
     const env = JSON.parse(readFileSync(join(root, DEMO_LOG), 'utf8').split('\n')[0]!) as Record<
       string,
       string
@@ -100,7 +126,7 @@ describe('runDemo', () => {
         }
       };
     });
-    const demo = runDemo({ ...options, exit: false }, { io, root, entry: join(root, 'fake.js') });
+    const demo = runDemo({ ...options, exit: false }, { io, root, entry: join(root, 'fake.js'), ...stack });
     await waiting;
     // Still serving while it waits for the operator.
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
@@ -112,7 +138,7 @@ describe('runDemo', () => {
   });
 
   it('fails with the log tail when home-mixer exits during start-up', async () => {
-    const demo = runDemo(options, { io, root, entry: join(root, 'crash.js') });
+    const demo = runDemo(options, { io, root, entry: join(root, 'crash.js'), ...stack });
 
     await expect(demo).rejects.toThrow(CliError);
     await expect(demo).rejects.toThrow(/home-mixer exited before it was ready \(exit code 2\)/);
@@ -123,7 +149,7 @@ describe('runDemo', () => {
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
     try {
-      await expect(runDemo(options, { io, root, entry: join(root, 'fake.js') })).rejects.toThrow(
+      await expect(runDemo(options, { io, root, entry: join(root, 'fake.js'), ...stack })).rejects.toThrow(
         new RegExp(`port ${port} is already in use .*--port ${port + 10}`),
       );
     } finally {

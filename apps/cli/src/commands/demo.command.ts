@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import {
@@ -30,6 +32,7 @@ import {
   ServiceStartError,
   startService,
   type RunningService,
+  type ServiceSpec,
 } from '../spawn-service';
 import { errorRate, formatTrafficReport } from '../traffic-report';
 import { FIXED_VIEWER } from '../viewer-mix';
@@ -38,6 +41,24 @@ import { sharedTrafficOptions } from './traffic-options';
 /** home-mixer's entry point and the demo's log, relative to the repository root. */
 export const HOME_MIXER_ENTRY = join('apps', 'home-mixer', 'dist', 'main.js');
 export const DEMO_LOG = join('.cache', 'demo', 'home-mixer.log');
+/** The demo's other processes: entry points, logs and fixed ports (DESIGN.md §1 defaults). */
+export const DEMO_SERVICES = {
+  thunder: {
+    entry: join('apps', 'thunder', 'dist', 'main.js'),
+    log: join('.cache', 'demo', 'thunder.log'),
+    http: 8081,
+    grpc: 50051,
+  },
+  phoenix: {
+    entry: join('apps', 'phoenix', 'dist', 'main.js'),
+    log: join('.cache', 'demo', 'phoenix.log'),
+    http: 8082,
+    grpc: 50052,
+  },
+} as const;
+const THUNDER_SNAPSHOTS = join('.cache', 'demo', 'thunder-snapshots');
+/** Phoenix keeps trained models here across demo runs (keyed by world and model code version). */
+const PHOENIX_ARTIFACTS = join('.cache', 'phoenix');
 /** Readiness is polled this often; --ready-timeout / interval = the bounded number of checks. */
 const READY_POLL_MS = 250;
 const STOP_GRACE_MS = 10_000;
@@ -135,7 +156,20 @@ export interface DemoDeps {
   readonly root?: string;
   /** home-mixer entry script (default: <root>/apps/home-mixer/dist/main.js). */
   readonly entry?: string;
+  /** Thunder's and Phoenix's entry scripts and ports (default: DEMO_SERVICES). */
+  readonly services?: DemoServices;
+  /** Publishes the world's post events (default: `foryou publish-world --reset` as a child process). */
+  readonly publish?: (options: DemoOptions) => Promise<void>;
 }
+
+export interface DemoServiceSpec {
+  readonly entry: string;
+  readonly log: string;
+  readonly http: number;
+  readonly grpc: number;
+}
+
+export type DemoServices = Readonly<Record<'thunder' | 'phoenix', DemoServiceSpec>>;
 
 /** The whole demo. Returns the exit code: 0 when the traffic met --max-error-rate, else 1. */
 export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<number> {
@@ -157,14 +191,31 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
       : error;
   });
 
+  const services = deps.services ?? DEMO_SERVICES;
+  const publish = deps.publish ?? ((o: DemoOptions) => publishWorld(o, env, root));
+  for (const [name, svc] of Object.entries(services)) {
+    if (!existsSync(resolve(root, svc.entry))) {
+      throw new CliError(`${name} is not built (${svc.entry} is missing). Run \`npm run build\` first.`);
+    }
+    for (const port of [svc.http, svc.grpc]) {
+      await assertPortFree(port).catch((error: unknown) => {
+        throw error instanceof PortInUseError
+          ? new CliError(
+              `port ${port} (${name}) is already in use — is another demo still running? Stop it first.`,
+            )
+          : error;
+      });
+    }
+  }
+
   // One controller for Ctrl-C / SIGTERM / SIGHUP, from here to the end; a second signal kills at once.
-  // home-mixer runs in its own process group, so the terminal's Ctrl-C reaches only this process.
+  // The services run in their own process groups, so the terminal's Ctrl-C reaches only this process.
   const shutdown = new AbortController();
-  let service: RunningService | undefined;
+  const running: RunningService[] = [];
   const onSignal = (signal: NodeJS.Signals): void => {
     if (shutdown.signal.aborted) {
-      io.err(`\n${signal} again: killing home-mixer now\n`);
-      service?.kill();
+      io.err(`\n${signal} again: killing the services now\n`);
+      running.forEach((s) => s.kill());
       return;
     }
     io.err(`\n${signal}: stopping…\n`);
@@ -173,93 +224,149 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
   for (const signal of STOP_SIGNALS) {
     process.on(signal, onSignal);
   }
+  const stopAll = async () => {
+    // home-mixer first (it calls the others), then Phoenix and Thunder (Thunder snapshots on SIGTERM).
+    for (const s of [...running].reverse()) {
+      if (s.isRunning()) {
+        io.out(`${s.name} stopped (${describeExit(await s.stop(STOP_GRACE_MS))}).\n`);
+      }
+    }
+  };
   try {
-    service = await start(options, env, root, entry, io, shutdown.signal);
+    const service = await startStack(
+      options,
+      { env, root, entry, io, services, publish },
+      shutdown.signal,
+      running,
+    );
     if (service === undefined) {
       return 130; // interrupted during start-up; already stopped
     }
     const passed = await drive(options, env, service, io, shutdown.signal);
-    if (!service.isRunning()) {
-      io.err(`home-mixer exited during the demo (${describeExit(await service.exited)}); last log lines:\n`);
-      io.err(`${indent(readLogTail(service.logFile, 20))}\n`);
+    const dead = running.find((s) => !s.isRunning());
+    if (dead) {
+      io.err(`${dead.name} exited during the demo (${describeExit(await dead.exited)}); last log lines:\n`);
+      io.err(`${indent(readLogTail(dead.logFile, 20))}\n`);
       return 1;
     }
     if (!options.exit && !shutdown.signal.aborted) {
       io.out(
-        `\nhome-mixer keeps running on http://127.0.0.1:${options.port} (pid ${service.pid}, log ${relative(process.cwd(), service.logFile)}).` +
-          '\nPress Ctrl-C to stop it (or run the demo with --exit).\n',
+        `\nhome-mixer keeps running on http://127.0.0.1:${options.port} with Thunder (:${services.thunder.grpc}) ` +
+          `and Phoenix (:${services.phoenix.grpc}); logs in ${relative(process.cwd(), dirname(service.logFile))}/.` +
+          '\nPress Ctrl-C to stop them (or run the demo with --exit).\n',
       );
       const outcome = await Promise.race([
-        service.exited.then(() => 'exited' as const),
+        ...running.map((s) => s.exited.then(() => s)),
         new Promise<'signal'>((resolve) =>
           shutdown.signal.addEventListener('abort', () => resolve('signal')),
         ),
       ]);
-      if (outcome === 'exited') {
-        io.err(`home-mixer exited (${describeExit(await service.exited)}); last log lines:\n`);
-        io.err(`${indent(readLogTail(service.logFile, 20))}\n`);
+      if (outcome !== 'signal') {
+        io.err(`${outcome.name} exited (${describeExit(await outcome.exited)}); last log lines:\n`);
+        io.err(`${indent(readLogTail(outcome.logFile, 20))}\n`);
         return 1;
       }
     }
-    const exit = await service.stop(STOP_GRACE_MS);
-    io.out(`home-mixer stopped (${describeExit(exit)}).\n`);
+    await stopAll();
     return passed ? 0 : 1;
   } finally {
     for (const signal of STOP_SIGNALS) {
       process.removeListener(signal, onSignal);
     }
-    if (service?.isRunning() === true) {
-      await service.stop(STOP_GRACE_MS);
-    }
+    await stopAll();
   }
 }
 
-async function start(
+/**
+ * Publishes the world's post events to Redis Streams, starts Thunder and Phoenix (Phoenix trains its
+ * models on first use and caches them), then home-mixer pointed at both. Every started service is
+ * pushed to `running` at once, so an interrupted start-up still stops it. Undefined when cancelled.
+ */
+async function startStack(
   options: DemoOptions,
-  env: CliEnv,
-  root: string,
-  entry: string,
-  io: CliIo,
+  ctx: {
+    env: CliEnv;
+    root: string;
+    entry: string;
+    io: CliIo;
+    services: DemoServices;
+    publish: (options: DemoOptions) => Promise<void>;
+  },
   signal: AbortSignal,
+  running: RunningService[],
 ): Promise<RunningService | undefined> {
-  const logFile = join(root, DEMO_LOG);
-  io.out(
-    `Starting home-mixer (world ${options.scale}, seed ${options.seed}) on http://127.0.0.1:${options.port}` +
-      ` — log: ${relative(process.cwd(), logFile)}\n`,
-  );
-  const startedAt = Date.now();
-  try {
+  const { env, root, entry, io } = ctx;
+  const common = { ...env.inherited, REDIS_URL: env.redisUrl, LOG_LEVEL: env.demoLogLevel };
+  io.out(`Publishing the ${options.scale} world's post events to Redis Streams (Thunder's input)…\n`);
+  await ctx.publish(options);
+  rmSync(join(root, THUNDER_SNAPSHOTS), { recursive: true, force: true });
+
+  const readiness = (port: number, timeoutS: number) => ({
+    url: `http://127.0.0.1:${port}/readyz`,
+    attempts: Math.max(1, Math.ceil((timeoutS * 1000) / READY_POLL_MS)),
+    intervalMs: READY_POLL_MS,
+    requestTimeoutMs: 2_000,
+  });
+  const launch = async (
+    name: string,
+    spec: Omit<ServiceSpec, 'name' | 'command' | 'cwd' | 'ownProcessGroup'>,
+  ) => {
+    io.out(`Starting ${name} — log: ${relative(process.cwd(), spec.logFile)}\n`);
+    const startedAt = Date.now();
     const service = await startService(
-      {
-        name: 'home-mixer',
-        command: process.execPath,
-        args: [entry],
-        cwd: root,
+      { name, command: process.execPath, cwd: root, ownProcessGroup: true, ...spec },
+      signal,
+      (s) => running.push(s),
+    );
+    io.out(`${name} is ready (pid ${service.pid}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+    return service;
+  };
+  try {
+    const { thunder, phoenix } = ctx.services;
+    await Promise.all([
+      launch('thunder', {
+        args: [resolve(root, thunder.entry)],
         env: {
-          ...env.inherited,
-          PORT: String(options.port),
+          ...common,
+          THUNDER_HTTP_PORT: String(thunder.http),
+          THUNDER_GRPC_PORT: String(thunder.grpc),
+          THUNDER_SNAPSHOT_DIR: join(root, THUNDER_SNAPSHOTS),
+        },
+        logFile: resolve(root, thunder.log),
+        readiness: readiness(thunder.http, options.readyTimeout),
+      }),
+      launch('phoenix', {
+        args: [resolve(root, phoenix.entry)],
+        env: {
+          ...common,
+          PHOENIX_HTTP_PORT: String(phoenix.http),
+          PHOENIX_GRPC_PORT: String(phoenix.grpc),
+          PHOENIX_ARTIFACT_DIR: join(root, PHOENIX_ARTIFACTS),
           WORLD_SCALE: options.scale,
           WORLD_SEED: String(options.seed),
-          REDIS_URL: env.redisUrl,
-          LOG_LEVEL: env.demoLogLevel,
         },
-        logFile,
-        ownProcessGroup: true,
-        readiness: {
-          url: `http://127.0.0.1:${options.port}/readyz`,
-          attempts: Math.max(1, Math.ceil((options.readyTimeout * 1000) / READY_POLL_MS)),
-          intervalMs: READY_POLL_MS,
-          requestTimeoutMs: 2_000,
-        },
+        logFile: resolve(root, phoenix.log),
+        // The first start on a fresh machine trains the models.
+        readiness: readiness(phoenix.http, options.readyTimeout * 3),
+      }),
+    ]);
+    return await launch('home-mixer', {
+      args: [entry],
+      env: {
+        ...common,
+        PORT: String(options.port),
+        WORLD_SCALE: options.scale,
+        WORLD_SEED: String(options.seed),
+        THUNDER_ADDRESS: `127.0.0.1:${thunder.grpc}`,
+        PHOENIX_ADDRESS: `127.0.0.1:${phoenix.grpc}`,
       },
-      signal,
-    );
-    io.out(`home-mixer is ready (pid ${service.pid}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
-    return service;
+      logFile: join(root, DEMO_LOG),
+      readiness: readiness(options.port, options.readyTimeout),
+    });
   } catch (error) {
     if (error instanceof ServiceStartError) {
       if (error.failure === 'cancelled') {
-        io.err('home-mixer start-up cancelled; it has been stopped.\n');
+        io.err('start-up cancelled; the services have been stopped.\n');
         return undefined;
       }
       throw new CliError(
@@ -269,6 +376,29 @@ async function start(
       );
     }
     throw error;
+  }
+}
+
+/** Runs `foryou publish-world --reset` for the demo's world as a child process (its progress bar shows). */
+async function publishWorld(options: DemoOptions, env: CliEnv, root: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'apps', 'cli', 'dist', 'main.js'),
+      'publish-world',
+      '--scale',
+      options.scale,
+      '--seed',
+      String(options.seed),
+      '--redis-url',
+      env.redisUrl,
+      '--reset',
+    ],
+    { cwd: root, env: env.inherited, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) {
+    throw new CliError(`publishing the world failed (exit ${code}); is Redis up at ${env.redisUrl}?`);
   }
 }
 
