@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Validates the ops configs with the real tools that read them:
 #   - ops/prometheus/prometheus.yml      promtool check config   (Debian package `prometheus`)
-#   - ops/alertmanager/alertmanager.yml  amtool check-config     (Debian package `prometheus-alertmanager`)
+#   - alerts/*.rules.yml, alerts/generated/*.rules.yml, alerts/drill/*.drill.yml
+#                                        promtool check rules
+#   - alerts/tests/**/*.test.yml         promtool test rules (generated SLO tests + hand-written ones)
+#   - alerts/alertmanager.yml            amtool check-config + `amtool config routes test` cases
+#                                        (Debian package `prometheus-alertmanager`)
 #   - docker-compose.yml                 `docker compose config -q`, else `docker-compose config -q`
 #                                        (Debian package `docker-compose`, v1.29: validates against the
 #                                        Compose Specification schema offline, no engine needed)
@@ -40,9 +44,69 @@ else
   skip 'promtool not found (apt-get install prometheus)'
 fi
 
+section 'Prometheus rules (promtool check rules)'
+if command -v promtool >/dev/null 2>&1; then
+  shopt -s nullglob
+  rule_files=(alerts/*.rules.yml alerts/generated/*.rules.yml alerts/drill/*.drill.yml)
+  shopt -u nullglob
+  if ((${#rule_files[@]} == 0)); then
+    run 'rule files exist under alerts/' false
+  else
+    run "${#rule_files[@]} rule files" promtool check rules "${rule_files[@]}"
+  fi
+else
+  skip 'promtool not found (apt-get install prometheus)'
+fi
+
+section 'Alert unit tests (promtool test rules)'
+if command -v promtool >/dev/null 2>&1; then
+  # Two at a time (the machine has 2 cores); each file reports its own failures.
+  test_rules() {
+    local out
+    out="$(find alerts/tests -name '*.test.yml' -print0 | sort -z | xargs -0 -P 2 -n 1 promtool test rules 2>&1)"
+    local rc=$?
+    printf '%s\n' "$out" | grep -E 'Unit Testing|SUCCESS|FAILED|name:|alertname:|expr:' || true
+    return "$rc"
+  }
+  run 'alerts/tests/**/*.test.yml' test_rules
+else
+  skip 'promtool not found (apt-get install prometheus)'
+fi
+
 section 'Alertmanager config (amtool)'
 if command -v amtool >/dev/null 2>&1; then
-  run 'ops/alertmanager/alertmanager.yml' amtool check-config ops/alertmanager/alertmanager.yml
+  am=alerts/alertmanager.yml
+  run "$am" amtool check-config "$am"
+  # route_case <expected receiver> <label=value...>: the alert with these labels reaches that receiver.
+  route_case() {
+    local want="$1"
+    shift
+    amtool config routes test --config.file="$am" --verify.receivers="$want" "$@" >/dev/null 2>&1
+  }
+  run 'route: severity=page → pager' route_case pager severity=page sloth_id=home-mixer-feed-availability
+  run 'route: severity=ticket → ticket' route_case ticket severity=ticket sloth_id=home-mixer-feed-availability
+  run 'route: no severity → ticket (nothing dropped)' route_case ticket alertname=Unlabelled
+  run 'route: drill="true" page → drill (never the pager)' route_case drill severity=page drill=true
+  run 'route: hand-written page (FeedSafetyInvariantViolated) → pager' route_case pager alertname=FeedSafetyInvariantViolated severity=page
+  inhibit_check='
+import sys, yaml
+am = yaml.safe_load(open("alerts/alertmanager.yml"))
+rules = am.get("inhibit_rules", [])
+ok = any(
+    "severity=\"page\"" in r.get("source_matchers", [])
+    and "severity=\"ticket\"" in r.get("target_matchers", [])
+    and r.get("equal") == ["sloth_id"]
+    and any(m.startswith("sloth_id=~") for m in r.get("source_matchers", []))
+    and any(m.startswith("sloth_id=~") for m in r.get("target_matchers", []))
+    for r in rules
+)
+assert ok, "need an inhibit rule: page mutes ticket with equal [sloth_id], sloth_id required on both sides"
+'
+  if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' >/dev/null 2>&1; then
+    run 'inhibition: page mutes ticket of the same SLO (equal: sloth_id)' python3 -c "$inhibit_check"
+  else
+    skip 'python3 with PyYAML not found (apt-get install python3-yaml)'
+  fi
 else
   skip 'amtool not found (apt-get install prometheus-alertmanager)'
 fi
@@ -71,6 +135,8 @@ assert paths == ["/var/lib/grafana/dashboards"], "dashboard provider must read /
 compose = yaml.safe_load(open("docker-compose.yml"))
 mounts = compose["services"]["grafana"]["volumes"]
 assert "./dashboards:/var/lib/grafana/dashboards:ro" in mounts, "compose must mount ./dashboards"
+am_mounts = compose["services"]["alertmanager"]["volumes"]
+assert "./alerts/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro" in am_mounts, "compose must mount alerts/alertmanager.yml"
 '
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' >/dev/null 2>&1; then
   run 'ops/grafana/provisioning' python3 -c "$grafana_check"

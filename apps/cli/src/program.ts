@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { demoCommand } from './commands/demo.command';
+import { evalCommand } from './commands/eval.command';
 import { loadgenCommand } from './commands/loadgen.command';
+import { publishWorldCommand } from './commands/publish-world.command';
+import { trainCommand } from './commands/train.command';
 import { processIo, type CliIo } from './io';
 
 function cliVersion(): string {
@@ -26,5 +29,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   for (const command of [demoCommand(io), loadgenCommand({ io })]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
+  program.addCommand(publishWorldCommand({ io }).copyInheritedSettings(program));
+  program.addCommand(trainCommand(io).copyInheritedSettings(program));
+  program.addCommand(evalCommand(io).copyInheritedSettings(program));
   return program;
 }

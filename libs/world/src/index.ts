@@ -21,3 +21,14 @@ export {
   generateEngagementLog,
   simulateEngagement,
 } from './engagement';
+export {
+  ACTION_LOG,
+  type ActionHistory,
+  actionHistory,
+  indexActionHistory,
+  isPositiveEngagement,
+  POSITIVE_ACTIONS,
+  type RecentAction,
+  strongestPositiveAction,
+  TRAIN_FRACTION,
+} from './action-history';

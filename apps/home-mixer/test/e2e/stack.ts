@@ -110,6 +110,7 @@ export async function startStack(
     { encoding: 'utf8', env: { ...process.env, CI: 'true' } },
   );
   if (publish.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
     throw new Error(`publish-world failed:\n${publish.stdout}\n${publish.stderr}`);
   }
   const thunder = startProc('thunder', 'apps/thunder/dist/main.js', {
@@ -124,16 +125,12 @@ export async function startStack(
     PHOENIX_GRPC_PORT: String(ports.phoenixGrpc),
     PHOENIX_ARTIFACT_DIR: options.phoenixArtifacts ?? join(dir, 'phoenix'),
   });
-  const mixer = startProc('home-mixer', 'apps/home-mixer/dist/main.js', {
-    ...common,
-    PORT: String(ports.mixerHttp),
-    HOST: '127.0.0.1',
-    THUNDER_ADDRESS: `127.0.0.1:${ports.thunderGrpc}`,
-    PHOENIX_ADDRESS: `127.0.0.1:${ports.phoenixGrpc}`,
-    ...options.mixerEnv,
-  });
+  let mixer: Proc | undefined;
   const stop = async () => {
     for (const p of [mixer, phoenix, thunder]) {
+      if (!p) {
+        continue;
+      }
       if (p.child.exitCode === null) {
         p.child.kill('SIGKILL');
         await once(p.child, 'exit');
@@ -148,11 +145,20 @@ export async function startStack(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    // home-mixer starts once its dependencies serve, as in the demo and docker-compose.
     await Promise.all([
       waitReady(thunder, `http://127.0.0.1:${ports.thunderHttp}/readyz`),
       waitReady(phoenix, `http://127.0.0.1:${ports.phoenixHttp}/readyz`),
-      waitReady(mixer, `http://127.0.0.1:${ports.mixerHttp}/readyz`),
     ]);
+    mixer = startProc('home-mixer', 'apps/home-mixer/dist/main.js', {
+      ...common,
+      PORT: String(ports.mixerHttp),
+      HOST: '127.0.0.1',
+      THUNDER_ADDRESS: `127.0.0.1:${ports.thunderGrpc}`,
+      PHOENIX_ADDRESS: `127.0.0.1:${ports.phoenixGrpc}`,
+      ...options.mixerEnv,
+    });
+    await waitReady(mixer, `http://127.0.0.1:${ports.mixerHttp}/readyz`);
   } catch (err) {
     await stop();
     throw err;

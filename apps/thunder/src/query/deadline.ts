@@ -1,0 +1,45 @@
+/** A monotonic clock in milliseconds (performance.now in production, a fake in tests). */
+export interface MonotonicClock {
+  now(): number;
+}
+
+export const systemClock: MonotonicClock = { now: () => performance.now() };
+
+/**
+ * When a request must stop working: `reserveMs` before its deadline, leaving time to build and send
+ * the response. Deadlines are kept on the monotonic clock; wall-clock deadlines (gRPC) are converted
+ * once, on arrival.
+ */
+export class Deadline {
+  constructor(
+    private readonly _clock: MonotonicClock,
+    /** Monotonic ms at which the caller stops waiting. */
+    readonly atMs: number,
+    readonly reserveMs: number,
+  ) {}
+
+  /**
+   * From a gRPC deadline (wall-clock Date or ms since epoch; Infinity when the caller set none),
+   * capped at `maxBudgetMs` from now.
+   */
+  static fromWallClock(
+    deadline: Date | number,
+    clock: MonotonicClock,
+    wallNowMs: number,
+    maxBudgetMs: number,
+    reserveMs: number,
+  ): Deadline {
+    const wall = deadline instanceof Date ? deadline.getTime() : deadline;
+    const budget = Math.min(maxBudgetMs, wall - wallNowMs);
+    return new Deadline(clock, clock.now() + budget, reserveMs);
+  }
+
+  remainingMs(): number {
+    return this.atMs - this._clock.now();
+  }
+
+  /** True once less than the reserve is left: stop scanning and answer with what there is. */
+  shouldStop(): boolean {
+    return this.remainingMs() <= this.reserveMs;
+  }
+}
