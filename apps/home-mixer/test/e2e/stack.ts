@@ -131,7 +131,7 @@ export async function startStack(
       if (!p) {
         continue;
       }
-      if (p.child.exitCode === null) {
+      if (p.child.exitCode === null && p.child.signalCode === null) {
         p.child.kill('SIGKILL');
         await once(p.child, 'exit');
       }
