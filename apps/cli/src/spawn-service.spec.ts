@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,6 @@ import {
   PortInUseError,
   ServiceStartError,
   startService,
-  waitUntilReady,
   type ServiceSpec,
 } from './spawn-service';
 
@@ -29,7 +27,7 @@ http
   .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
 `;
 
-function listen(server: Server | http.Server, port = 0): Promise<number> {
+function listen(server: Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -161,50 +159,6 @@ describe('startService', () => {
     const started = startService({ ...spec(''), command: join(dir, 'no-such-binary') });
 
     await expect(started).rejects.toThrow(/tiny exited before it was ready \(could not start: .*ENOENT/);
-  });
-});
-
-describe('waitUntilReady', () => {
-  it('reports the last status after the bounded number of checks', async () => {
-    let checks = 0;
-    const server = http.createServer((_req, res) => {
-      checks += 1;
-      res.statusCode = 503;
-      res.end();
-    });
-    const port = await listen(server);
-    const never = new Promise<never>(() => undefined);
-    try {
-      await expect(
-        waitUntilReady(
-          { url: `http://127.0.0.1:${port}/readyz`, attempts: 3, intervalMs: 1, requestTimeoutMs: 1000 },
-          never,
-        ),
-      ).rejects.toThrow('last answer: HTTP 503');
-      expect(checks).toBe(3);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-
-  it('resolves with the attempt that got a 200', async () => {
-    let checks = 0;
-    const server = http.createServer((_req, res) => {
-      checks += 1;
-      res.statusCode = checks >= 2 ? 200 : 503;
-      res.end();
-    });
-    const port = await listen(server);
-    try {
-      await expect(
-        waitUntilReady(
-          { url: `http://127.0.0.1:${port}/readyz`, attempts: 10, intervalMs: 1, requestTimeoutMs: 1000 },
-          new Promise<never>(() => undefined),
-        ),
-      ).resolves.toBe(2);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 });
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { ReadyWaitError, waitForReady } from '@foryou/service-kit';
 
 /** How to start a service and how to know it is ready. */
 export interface ServiceSpec {
@@ -74,11 +75,6 @@ export class PortInUseError extends Error {
   }
 }
 
-/** Internal: the process exited while readiness was being polled. */
-class ExitedBeforeReady extends Error {}
-/** Internal: the caller's signal aborted while readiness was being polled. */
-class ReadinessCancelled extends Error {}
-
 export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 /**
@@ -94,18 +90,17 @@ export async function startService(
   const service = spawnService(spec);
   onSpawned?.(service);
   try {
-    await waitUntilReady(spec.readiness, service.exited, signal);
+    const { url, attempts, intervalMs, requestTimeoutMs } = spec.readiness;
+    await waitForReady(url, { attempts, intervalMs, requestTimeoutMs, signal, exited: service.exited });
   } catch (error) {
     const exit = await service.stop();
-    const [failure, reason]: [StartFailure, string] =
-      error instanceof ExitedBeforeReady
-        ? ['exited', `exited before it was ready (${describeExit(exit)})`]
-        : error instanceof ReadinessCancelled
-          ? ['cancelled', 'start-up was cancelled']
-          : [
-              'not_ready',
-              `was not ready after ${spec.readiness.attempts} checks of ${spec.readiness.url} (${(error as Error).message})`,
-            ];
+    const failure: StartFailure = error instanceof ReadyWaitError ? error.failure : 'not_ready';
+    const reason =
+      failure === 'exited'
+        ? `exited before it was ready (${describeExit(exit)})`
+        : failure === 'cancelled'
+          ? 'start-up was cancelled'
+          : `was not ready after ${spec.readiness.attempts} checks of ${spec.readiness.url} (${(error as Error).message})`;
     throw new ServiceStartError(
       failure,
       `${spec.name} ${reason}; log: ${spec.logFile}`,
@@ -180,78 +175,6 @@ export function spawnService(spec: ServiceSpec): RunningService {
       }
     },
   };
-}
-
-/**
- * Polls `probe.url` until it answers 200: at most `probe.attempts` requests, `probe.intervalMs` apart;
- * stops at once when `exited` resolves or `signal` aborts. Resolves with the attempt that succeeded;
- * rejects with the last status or error seen.
- */
-export async function waitUntilReady(
-  probe: ReadinessProbe,
-  exited: Promise<unknown>,
-  signal?: AbortSignal,
-): Promise<number> {
-  let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
-  });
-  const check = (): void => {
-    if (hasExited) {
-      throw new ExitedBeforeReady();
-    }
-    if (signal?.aborted === true) {
-      throw new ReadinessCancelled();
-    }
-  };
-  let last = 'no answer';
-  for (let attempt = 1; attempt <= probe.attempts; attempt++) {
-    check();
-    try {
-      const response = await fetch(probe.url, { signal: AbortSignal.timeout(probe.requestTimeoutMs) });
-      await response.arrayBuffer();
-      if (response.status === 200) {
-        return attempt;
-      }
-      last = `last answer: HTTP ${response.status}`;
-    } catch (error) {
-      last = `last error: ${describeFetchError(error)}`;
-    }
-    if (attempt < probe.attempts) {
-      await pause(probe.intervalMs, exited, signal);
-    }
-  }
-  check();
-  throw new Error(last);
-}
-
-/** Waits `ms`, or less when the process exits or the signal aborts. */
-function pause(ms: number, exited: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    void exited.then(done);
-  });
-}
-
-/** `ECONNREFUSED`, `timed out`, … (duck-typed: errors may come from another realm, e.g. under Jest). */
-export function describeFetchError(error: unknown): string {
-  if (typeof error !== 'object' || error === null) {
-    return String(error);
-  }
-  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown };
-  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    return String(cause.code);
-  }
-  if (name === 'TimeoutError') {
-    return 'timed out';
-  }
-  return typeof message === 'string' ? message : 'unknown error';
 }
 
 export function describeExit(exit: ExitInfo): string {

@@ -1,10 +1,9 @@
 import { loadOrBuildIndex, PhoenixRuntime } from '@foryou/phoenix-model';
+import { InFlightLimiter, type RunningGrpcServer, yieldToEventLoop } from '@foryou/service-kit';
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import { generateWorld } from '@foryou/world';
 import type { AppConfig } from './config/app-config';
-import { yieldToEventLoop } from './grpc/call-budget';
-import { type RunningGrpcServer, startGrpcServer } from './grpc/grpc-server';
-import { InFlightLimiter } from './grpc/in-flight-limiter';
+import { startGrpcServer } from './grpc/grpc-server';
 import { rankHandler } from './grpc/rank.handler';
 import { retrieveHandler } from './grpc/retrieve.handler';
 import type { ServeDeps } from './grpc/serve-unary';

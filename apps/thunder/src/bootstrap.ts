@@ -1,8 +1,8 @@
+import { InFlightLimiter } from '@foryou/service-kit';
 import { createLogger, type Logger, type TelemetryHandle } from '@foryou/telemetry';
 import type { AppConfig } from './config/app-config';
 import { startGrpcServer } from './grpc/grpc-server';
 import { getInNetworkPostsHandler } from './grpc/get-in-network-posts.handler';
-import { InFlightLimiter } from './grpc/in-flight-limiter';
 import { Readiness } from './health/readiness';
 import { startHttpServer, type ThunderStatus } from './http/http-server';
 import { abortableDelay, Backoff } from './ingest/backoff';

@@ -1,3 +1,4 @@
+import { ConfigError, parseEnv } from '@foryou/service-kit';
 import { z } from 'zod';
 
 const ConfigSchema = z.object({
@@ -42,18 +43,14 @@ export interface AppConfig {
   readonly faultInjection: boolean;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
-/** Parses and validates the environment; throws ConfigError listing every bad variable. */
+/**
+ * Parses and validates the environment; throws ConfigError listing every bad variable. Unlike Thunder
+ * and Phoenix, blank values are parsed as given (`PORT=` is port 0, `OTEL_EXPORTER_OTLP_ENDPOINT=` fails).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${problems}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(ConfigSchema, env, { blankIsUnset: false });
   return {
     port: c.PORT,
     host: c.HOST,

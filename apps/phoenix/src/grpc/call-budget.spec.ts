@@ -1,4 +1,5 @@
-import { CallBudget, type MonotonicClock } from './call-budget';
+import type { MonotonicClock } from '@foryou/service-kit';
+import { CallBudget } from './call-budget';
 import { PhoenixError } from '../errors/phoenix-error';
 
 class FakeClock implements MonotonicClock {

@@ -1,14 +1,6 @@
 import type { SearchBudget } from '@foryou/phoenix-model';
+import { grpcBudgetMs, type MonotonicClock, yieldToEventLoop } from '@foryou/service-kit';
 import { PhoenixError } from '../errors/phoenix-error';
-
-/** A monotonic clock in milliseconds (performance.now in production, a fake in tests). */
-export interface MonotonicClock {
-  now(): number;
-}
-
-export const systemClock: MonotonicClock = { now: () => performance.now() };
-
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The time one call may use: until `reserveMs` before the caller's gRPC deadline, capped at the
@@ -36,8 +28,7 @@ export class CallBudget implements SearchBudget {
     cancelled: () => boolean;
     yieldToLoop?: () => Promise<void>;
   }): CallBudget {
-    const wall = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
-    const budget = Math.min(options.maxBudgetMs, wall - options.wallNowMs) - options.reserveMs;
+    const budget = grpcBudgetMs(options.deadline, options.wallNowMs, options.maxBudgetMs) - options.reserveMs;
     return new CallBudget(
       options.clock,
       options.clock.now() + budget,

@@ -1,8 +1,8 @@
+import { InFlightLimiter } from '@foryou/service-kit';
 import { createLogger } from '@foryou/telemetry';
 import { Metadata, type ServerUnaryCall, type ServiceError, status } from '@grpc/grpc-js';
 import { PhoenixError } from '../errors/phoenix-error';
 import type { RequestOutcome, Rpc } from '../telemetry/metrics';
-import { InFlightLimiter } from './in-flight-limiter';
 import { serveUnary, type ServeDeps } from './serve-unary';
 
 interface Outcome {

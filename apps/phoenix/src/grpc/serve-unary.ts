@@ -1,23 +1,13 @@
+import { type InFlightLimiter, type MonotonicClock, serveUnaryCall, systemClock } from '@foryou/service-kit';
 import { activeTraceId, Attr, type Logger } from '@foryou/telemetry';
-import type { handleUnaryCall, Metadata, ServerUnaryCall } from '@grpc/grpc-js';
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type TextMapGetter,
-  type Tracer,
-} from '@opentelemetry/api';
+import type { handleUnaryCall } from '@grpc/grpc-js';
+import { type Span, trace, type Tracer } from '@opentelemetry/api';
 import type { AppConfig } from '../config/app-config';
 import { PhoenixError } from '../errors/phoenix-error';
 import type { Readiness } from '../health/readiness';
 import { PhoenixAttr } from '../telemetry/attributes';
 import type { PhoenixMetrics, RequestOutcome, Rpc } from '../telemetry/metrics';
-import { CallBudget, type MonotonicClock, systemClock } from './call-budget';
-import type { InFlightLimiter } from './in-flight-limiter';
+import { CallBudget } from './call-budget';
 
 /** What every RPC handler shares. */
 export interface ServeDeps {
@@ -31,15 +21,6 @@ export interface ServeDeps {
   readonly yieldToLoop?: () => Promise<void>;
   readonly tracer?: Tracer;
 }
-
-/** W3C trace context (and baggage) from gRPC metadata, so Phoenix's span joins the caller's trace. */
-const metadataGetter: TextMapGetter<Metadata> = {
-  keys: (metadata) => Object.keys(metadata.getMap()),
-  get: (metadata, key) => {
-    const values = metadata.get(key).map(String);
-    return values.length === 0 ? undefined : values;
-  },
-};
 
 /**
  * One unary call, the same way for every RPC: UNAVAILABLE unless serving; RESOURCE_EXHAUSTED at once
@@ -55,23 +36,23 @@ export function serveUnary<Req, Res>(
   work: (request: Req, budget: CallBudget, span: Span) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   const clock = d.clock ?? systemClock;
-  const tracer = d.tracer ?? trace.getTracer('phoenix');
-  return (call: ServerUnaryCall<Req, Res>, callback) => {
-    const started = clock.now();
-    const parent = propagation.extract(ROOT_CONTEXT, call.metadata, metadataGetter);
-    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER }, parent);
-    void context.with(trace.setSpan(parent, span), async () => {
-      let outcome: RequestOutcome = 'error';
-      let acquired = false;
-      try {
-        if (!d.readiness.serving) {
-          throw new PhoenixError('unavailable', `phoenix is not serving (${d.readiness.phase})`);
-        }
-        if (!d.limiter.tryAcquire()) {
-          throw new PhoenixError('resource_exhausted', `more than ${d.limiter.limit} calls in flight`);
-        }
-        acquired = true;
-        d.metrics.inFlight(d.limiter.inFlight);
+  return serveUnaryCall(
+    {
+      spanName,
+      tracer: d.tracer ?? trace.getTracer('phoenix'),
+      clock,
+      limiter: d.limiter,
+      errors: PhoenixError,
+      unavailable: () => (d.readiness.serving ? undefined : `phoenix is not serving (${d.readiness.phase})`),
+      overloaded: `more than ${d.limiter.limit} calls in flight`,
+      outcomeAttribute: Attr.outcome,
+      inFlight: (count) => d.metrics.inFlight(count),
+      completed: (outcome: RequestOutcome, seconds: number) =>
+        d.metrics.request(rpc, outcome, seconds, activeTraceId()),
+      unexpected: (err) => d.logger.error({ err, rpc }, `${spanName} failed`),
+    },
+    {
+      prepare: (call, span) => {
         const budget = CallBudget.fromDeadline({
           deadline: call.getDeadline(),
           wallNowMs: (d.wallNowMs ?? Date.now)(),
@@ -83,30 +64,16 @@ export function serveUnary<Req, Res>(
         });
         span.setAttribute(PhoenixAttr.deadlineBudgetMs, Math.round(budget.remainingMs()));
         budget.assertTimeLeft();
+        return budget;
+      },
+      run: async (budget, call, span) => {
         // Yield once while holding the permit: other arrivals see this call in flight, and a caller
         // that already gave up is noticed before any work.
         await budget.checkpoint();
         const response = await work(call.request, budget, span);
         budget.assertNotCancelled();
-        outcome = 'ok';
-        callback(null, response);
-      } catch (err) {
-        const error = err instanceof PhoenixError ? err : new PhoenixError('internal', 'internal error');
-        if (!(err instanceof PhoenixError)) {
-          d.logger.error({ err, rpc }, `${spanName} failed`);
-        }
-        outcome = error.outcome;
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-        callback(error.toServiceError(), null);
-      } finally {
-        if (acquired) {
-          d.limiter.release();
-          d.metrics.inFlight(d.limiter.inFlight);
-        }
-        span.setAttribute(Attr.outcome, outcome);
-        d.metrics.request(rpc, outcome, (clock.now() - started) / 1000, activeTraceId());
-        span.end();
-      }
-    });
-  };
+        return { response, outcome: 'ok' };
+      },
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import { ConfigError, parseEnv } from '@foryou/service-kit';
 import { z } from 'zod';
 import type { PostStoreOptions } from '../store/types';
 
@@ -71,19 +72,11 @@ export interface AppConfig {
   readonly codeVersion: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Parses and validates the environment (blank values count as unset); ConfigError lists every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = ConfigSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${problems}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(ConfigSchema, env);
   return {
     host: c.THUNDER_HOST,
     httpPort: c.THUNDER_HTTP_PORT,

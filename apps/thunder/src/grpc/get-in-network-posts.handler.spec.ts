@@ -3,13 +3,13 @@ import type {
   GetInNetworkPostsResponse,
   InNetworkPostsHandlers,
 } from '@foryou/contracts';
+import { InFlightLimiter } from '@foryou/service-kit';
 import { createLogger } from '@foryou/telemetry';
 import { Metadata, status, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { PostStore } from '../store/post-store';
 import { createEvent, testOptions } from '../store/testing/events';
 import type { RequestOutcome } from '../telemetry/metrics';
 import { getInNetworkPostsHandler, type GetInNetworkPostsDeps } from './get-in-network-posts.handler';
-import { InFlightLimiter } from './in-flight-limiter';
 
 type Call = ServerUnaryCall<GetInNetworkPostsRequest__Output, GetInNetworkPostsResponse>;
 type Reply = { error: ServiceError | null; value: GetInNetworkPostsResponse | null | undefined };

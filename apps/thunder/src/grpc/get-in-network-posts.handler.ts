@@ -1,24 +1,20 @@
 import type { GetInNetworkPostsResponse, InNetworkPostsHandlers } from '@foryou/contracts';
-import { activeTraceId, Attr, type Logger } from '@foryou/telemetry';
-import type { Metadata } from '@grpc/grpc-js';
 import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type TextMapGetter,
-  type Tracer,
-} from '@opentelemetry/api';
+  type InFlightLimiter,
+  type MonotonicClock,
+  serveUnaryCall,
+  systemClock,
+  yieldToEventLoop,
+} from '@foryou/service-kit';
+import { activeTraceId, Attr, type Logger } from '@foryou/telemetry';
+import { trace, type Tracer } from '@opentelemetry/api';
 import type { AppConfig } from '../config/app-config';
 import type { NotReadyReason } from '../health/readiness';
-import { Deadline, systemClock, type MonotonicClock } from '../query/deadline';
+import { Deadline } from '../query/deadline';
 import type { InNetworkReader } from '../query/in-network-scan';
 import { runInNetworkQuery } from '../query/run-in-network-query';
 import { ThunderAttr } from '../telemetry/attributes';
 import type { RequestOutcome, ThunderMetrics } from '../telemetry/metrics';
-import type { InFlightLimiter } from './in-flight-limiter';
 import { parseRequest } from './request-schema';
 import { ThunderError } from './thunder-error';
 import { toLightPost } from './to-light-post';
@@ -41,17 +37,6 @@ export interface GetInNetworkPostsDeps {
   readonly tracer?: Tracer;
 }
 
-/** W3C trace context (and baggage) from gRPC metadata, so Thunder's span joins the caller's trace. */
-const metadataGetter: TextMapGetter<Metadata> = {
-  keys: (metadata) => Object.keys(metadata.getMap()),
-  get: (metadata, key) => {
-    const values = metadata.get(key).map(String);
-    return values.length === 0 ? undefined : values;
-  },
-};
-
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * GetInNetworkPosts: UNAVAILABLE until ready; RESOURCE_EXHAUSTED at once beyond the in-flight limit
  * (load shedding, nothing queues); INVALID_ARGUMENT for a bad request; otherwise the scan, stopped
@@ -62,24 +47,26 @@ export function getInNetworkPostsHandler(
   d: GetInNetworkPostsDeps,
 ): InNetworkPostsHandlers['GetInNetworkPosts'] {
   const clock = d.clock ?? systemClock;
-  const tracer = d.tracer ?? trace.getTracer('thunder');
-  return (call, callback) => {
-    const started = clock.now();
-    const parent = propagation.extract(ROOT_CONTEXT, call.metadata, metadataGetter);
-    const span = tracer.startSpan('thunder/GetInNetworkPosts', { kind: SpanKind.SERVER }, parent);
-    void context.with(trace.setSpan(parent, span), async () => {
-      let outcome: RequestOutcome = 'error';
-      let acquired = false;
-      try {
+  return serveUnaryCall(
+    {
+      spanName: 'thunder/GetInNetworkPosts',
+      tracer: d.tracer ?? trace.getTracer('thunder'),
+      clock,
+      limiter: d.limiter,
+      errors: ThunderError,
+      unavailable: () => {
         const notReady = d.notReady();
-        if (notReady !== undefined) {
-          throw new ThunderError('unavailable', `thunder is not ready (${notReady})`);
-        }
-        if (!d.limiter.tryAcquire()) {
-          throw new ThunderError('resource_exhausted', `more than ${d.limiter.limit} requests in flight`);
-        }
-        acquired = true;
-        d.metrics.inFlight(d.limiter.inFlight);
+        return notReady === undefined ? undefined : `thunder is not ready (${notReady})`;
+      },
+      overloaded: `more than ${d.limiter.limit} requests in flight`,
+      outcomeAttribute: Attr.outcome,
+      inFlight: (count) => d.metrics.inFlight(count),
+      completed: (outcome: RequestOutcome, seconds: number) =>
+        d.metrics.request(outcome, seconds, activeTraceId()),
+      unexpected: (err) => d.logger.error({ err }, 'GetInNetworkPosts failed'),
+    },
+    {
+      prepare: (call, span) => {
         const parsed = parseRequest(call.request);
         if (!parsed.ok) {
           throw new ThunderError('invalid_argument', parsed.message);
@@ -98,14 +85,15 @@ export function getInNetworkPostsHandler(
           d.serving.deadlineReserveMs,
         );
         span.setAttribute(ThunderAttr.deadlineBudgetMs, Math.round(deadline.remainingMs()));
-        const storeVersion = d.storeVersion();
+        return { request, deadline, storeVersion: d.storeVersion() };
+      },
+      run: async ({ request, deadline, storeVersion }, call, span) => {
         const result = await runInNetworkQuery(d.store(), request, {
           scanCapPerAuthor: d.serving.maxScanPerAuthor,
           shouldStop: () => call.cancelled || deadline.shouldStop(),
           authorsPerSlice: AUTHORS_PER_SLICE,
-          yieldToLoop: d.yieldToLoop ?? nextTick,
+          yieldToLoop: d.yieldToLoop ?? yieldToEventLoop,
         });
-        outcome = result.partial ? 'partial' : 'ok';
         span.setAttributes({
           [ThunderAttr.authorsScanned]: result.authorsScanned,
           [ThunderAttr.postsReturned]: result.posts.length,
@@ -120,24 +108,8 @@ export function getInNetworkPostsHandler(
           authors_scanned: result.authorsScanned,
           store_version: storeVersion,
         };
-        callback(null, response);
-      } catch (err) {
-        const error = err instanceof ThunderError ? err : new ThunderError('internal', 'internal error');
-        if (!(err instanceof ThunderError)) {
-          d.logger.error({ err }, 'GetInNetworkPosts failed');
-        }
-        outcome = error.outcome;
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-        callback(error.toServiceError(), null);
-      } finally {
-        if (acquired) {
-          d.limiter.release();
-          d.metrics.inFlight(d.limiter.inFlight);
-        }
-        span.setAttribute(Attr.outcome, outcome);
-        d.metrics.request(outcome, (clock.now() - started) / 1000, activeTraceId());
-        span.end();
-      }
-    });
-  };
+        return { response, outcome: result.partial ? 'partial' : 'ok' };
+      },
+    },
+  );
 }

@@ -1,13 +1,5 @@
 import { loadThunderProto, type InNetworkPostsHandlers } from '@foryou/contracts';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-
-export interface RunningGrpcServer {
-  readonly server: Server;
-  /** The bound port (useful when asked for port 0). */
-  readonly port: number;
-  /** Stops accepting calls and waits for those in flight (bounded by `graceMs`, then forced). */
-  close(graceMs: number): Promise<void>;
-}
+import { listenGrpc, type RunningGrpcServer } from '@foryou/service-kit';
 
 /** Serves `foryou.thunder.v1.InNetworkPosts` on host:port (plaintext; internal traffic). */
 export async function startGrpcServer(
@@ -15,26 +7,6 @@ export async function startGrpcServer(
   port: number,
   handlers: InNetworkPostsHandlers,
 ): Promise<RunningGrpcServer> {
-  const server = new Server();
-  server.addService(loadThunderProto().foryou.thunder.v1.InNetworkPosts.service, handlers);
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
-  return {
-    server,
-    port: bound,
-    close: (graceMs) =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
-  };
+  const definition = loadThunderProto().foryou.thunder.v1.InNetworkPosts.service;
+  return await listenGrpc(host, port, [{ definition, handlers }]);
 }

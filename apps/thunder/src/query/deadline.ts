@@ -1,9 +1,4 @@
-/** A monotonic clock in milliseconds (performance.now in production, a fake in tests). */
-export interface MonotonicClock {
-  now(): number;
-}
-
-export const systemClock: MonotonicClock = { now: () => performance.now() };
+import { grpcBudgetMs, type MonotonicClock } from '@foryou/service-kit';
 
 /**
  * When a request must stop working: `reserveMs` before its deadline, leaving time to build and send
@@ -29,9 +24,7 @@ export class Deadline {
     maxBudgetMs: number,
     reserveMs: number,
   ): Deadline {
-    const wall = deadline instanceof Date ? deadline.getTime() : deadline;
-    const budget = Math.min(maxBudgetMs, wall - wallNowMs);
-    return new Deadline(clock, clock.now() + budget, reserveMs);
+    return new Deadline(clock, clock.now() + grpcBudgetMs(deadline, wallNowMs, maxBudgetMs), reserveMs);
   }
 
   remainingMs(): number {

@@ -1,6 +1,7 @@
+import type { MonotonicClock } from '@foryou/service-kit';
 import { PostStore } from '../store/post-store';
 import { createEvent, deleteEvent, testOptions } from '../store/testing/events';
-import { Deadline, type MonotonicClock } from './deadline';
+import { Deadline } from './deadline';
 import type { InNetworkRequest } from './in-network-scan';
 import { runInNetworkQuery, type QueryControls } from './run-in-network-query';
 

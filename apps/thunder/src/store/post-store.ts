@@ -5,8 +5,8 @@ import {
   type PostPayload,
   type PostUpsertEvent,
 } from '@foryou/contracts';
-import { AuthorTimeline, type TimelineEntry } from './author-timeline';
 import { DedupeWindow } from './dedupe-window';
+import { type AuthorTimelines, LivePosts } from './live-posts';
 import { compareStreamIds, isStreamId, STREAM_START_ID, type StreamPosition } from './stream-id';
 import type {
   ApplyResult,
@@ -19,26 +19,9 @@ import type {
   Tombstone,
 } from './types';
 
-/** Read-only view of one author's timelines; entries are newest-first through `fromNewest(i)`. */
-export interface ReadonlyTimeline {
-  readonly size: number;
-  fromNewest(i: number): TimelineEntry | undefined;
-}
-export interface AuthorTimelines {
-  readonly partition: number;
-  /** Originals and videos (kinds `original`, `video`). */
-  readonly original: ReadonlyTimeline;
-  /** Replies and reposts; disjoint from `original`. */
-  readonly secondary: ReadonlyTimeline;
-  /** Videos and reposts of videos (never replies): an extra index over the two above. */
-  readonly video: ReadonlyTimeline;
-}
-interface MutableTimelines {
-  readonly partition: number;
-  readonly original: AuthorTimeline;
-  readonly secondary: AuthorTimeline;
-  readonly video: AuthorTimeline;
-}
+export type { AuthorTimelines, ReadonlyTimeline } from './live-posts';
+export { isVideoPost } from './live-posts';
+
 interface PartitionRuntime {
   offset: string;
   consumed: number;
@@ -50,14 +33,6 @@ interface PartitionRuntime {
 /** A snapshot's state contradicts the store's invariants or options; it must not be served. */
 export class StoreStateError extends Error {
   override readonly name = 'StoreStateError';
-}
-
-export function isVideoPost(p: PostPayload): boolean {
-  return p.kind === 'video' || (p.kind === 'repost' && p.videoDurationMs !== undefined);
-}
-
-function mainTimelineOf(p: PostPayload): 'original' | 'secondary' {
-  return p.kind === 'reply' || p.kind === 'repost' ? 'secondary' : 'original';
 }
 
 /** What two events with the same (post, version) must agree on, or they are a producer fork. */
@@ -99,9 +74,8 @@ const DELETED = { kind: 'applied', effect: 'deleted' } as const;
  * not depend on how partitions interleave or when trims run, and snapshot + replay ≡ one run.
  */
 export class PostStore {
-  private readonly _posts = new Map<string, StoredPost>();
+  private readonly _live = new LivePosts();
   private readonly _tombstones = new Map<string, Tombstone>();
-  private readonly _authors = new Map<string, MutableTimelines>();
   private readonly _parts: PartitionRuntime[];
   private readonly _counts = new Map<string, number>();
   private _revision = 0;
@@ -157,7 +131,7 @@ export class PostStore {
 
   /** The live post, unless absent, deleted or past retention. */
   livePost(postId: string): StoredPost | undefined {
-    const post = this._posts.get(postId);
+    const post = this._live.get(postId);
     return post !== undefined && !this._postExpired(post) ? post : undefined;
   }
 
@@ -168,7 +142,7 @@ export class PostStore {
   }
 
   timelines(authorId: string): AuthorTimelines | undefined {
-    return this._authors.get(authorId);
+    return this._live.timelines(authorId);
   }
 
   /** Posts created before this (content ms) are expired on `partition`. */
@@ -188,9 +162,9 @@ export class PostStore {
     const marks = this._parts.map((part) => part.watermarkMs);
     const max = Math.max(...marks);
     return {
-      activePosts: this._posts.size,
+      activePosts: this._live.size,
       tombstones: this._tombstones.size,
-      authors: this._authors.size,
+      authors: this._live.authorCount,
       watermarkMs: Number.isFinite(max) ? max : null,
     };
   }
@@ -202,18 +176,8 @@ export class PostStore {
 
   /** Reclaims expired posts and tombstones. Never changes what reads or later decisions see. */
   trim(): { posts: number; tombstones: number } {
-    let posts = 0;
+    const posts = this._live.removeOlderThan((partition) => this.retentionThresholdMs(partition));
     let tombstones = 0;
-    for (const [authorId, tl] of this._authors) {
-      const threshold = this.retentionThresholdMs(tl.partition);
-      for (const timeline of [tl.original, tl.secondary]) {
-        for (const gone of timeline.removeOlderThan(threshold)) {
-          this._dropRecord(gone.postId);
-          posts++;
-        }
-      }
-      this._dropAuthorIfEmpty(authorId, tl);
-    }
     for (const tomb of this._tombstones.values()) {
       if (this._tombExpired(tomb)) {
         this._tombstones.delete(tomb.postId);
@@ -231,7 +195,7 @@ export class PostStore {
         watermarkMs: Number.isFinite(part.watermarkMs) ? part.watermarkMs : null,
         recentEventIds: part.dedupe.toArray(),
       })),
-      posts: [...this._posts.values()],
+      posts: [...this._live.values()],
       tombstones: [...this._tombstones.values()],
     };
   }
@@ -249,7 +213,7 @@ export class PostStore {
     }
     // Only a same-version conflict needs the fingerprint; most events never build it.
     const fp = () => fingerprint(e.type, e.eventTimeMs, e.type === 'delete' ? undefined : e.payload);
-    const live = this._posts.get(e.postId);
+    const live = this._live.get(e.postId);
     if (live !== undefined && !this._expirePost(live)) {
       if (live.authorId !== e.authorId) {
         return { kind: 'invalid', reason: 'author_changed' };
@@ -289,38 +253,19 @@ export class PostStore {
   /** A higher version for a live post: a delete replaces it by a tombstone, an update bumps it. */
   private _supersede(live: StoredPost, e: PostEvent): ApplyResult {
     if (e.type === 'delete') {
-      this._removeLive(live);
+      this._live.remove(live);
       this._tombstones.set(e.postId, this._tombstoneOf(e, live.partition));
       return DELETED;
     }
     if (encodePostPayload(e.payload) !== encodePostPayload(live.payload)) {
       return { kind: 'invalid', reason: 'payload_changed' };
     }
-    this._posts.set(e.postId, { ...live, version: e.version, eventType: e.type, eventTimeMs: e.eventTimeMs });
+    this._live.update({ ...live, version: e.version, eventType: e.type, eventTimeMs: e.eventTimeMs });
     return UPDATED;
   }
 
   private _insert(e: PostUpsertEvent, p: number): ApplyResult {
-    const tl = this._timelinesFor(e.authorId, p);
-    const main = tl[mainTimelineOf(e.payload)];
-    for (const gone of main.removeOlderThan(this.retentionThresholdMs(p))) {
-      this._dropRecord(gone.postId);
-    }
-    const entry: TimelineEntry = { createdAtMs: e.payload.createdAtMs, postId: e.postId };
-    main.insert(entry);
-    if (main.size > this.options.maxPostsPerAuthor) {
-      const oldest = main.oldest()!;
-      main.remove(oldest);
-      if (oldest.postId === e.postId) {
-        this._dropAuthorIfEmpty(e.authorId, tl);
-        return STALE_CAP;
-      }
-      this._dropRecord(oldest.postId);
-    }
-    if (isVideoPost(e.payload)) {
-      tl.video.insert(entry);
-    }
-    this._posts.set(e.postId, {
+    const post: StoredPost = {
       postId: e.postId,
       authorId: e.authorId,
       partition: p,
@@ -328,8 +273,9 @@ export class PostStore {
       version: e.version,
       eventType: e.type,
       eventTimeMs: e.eventTimeMs,
-    });
-    return INSERTED;
+    };
+    const inserted = this._live.insert(post, this.retentionThresholdMs(p), this.options.maxPostsPerAuthor);
+    return inserted ? INSERTED : STALE_CAP;
   }
 
   private _tombstoneOf(e: PostEvent, partition: number): Tombstone {
@@ -355,7 +301,7 @@ export class PostStore {
     if (!this._postExpired(post)) {
       return false;
     }
-    this._removeLive(post);
+    this._live.remove(post);
     return true;
   }
 
@@ -365,47 +311,6 @@ export class PostStore {
     }
     this._tombstones.delete(tomb.postId);
     return true;
-  }
-
-  private _removeLive(post: StoredPost): void {
-    const tl = this._authors.get(post.authorId);
-    if (tl !== undefined) {
-      tl[mainTimelineOf(post.payload)].remove({ createdAtMs: post.payload.createdAtMs, postId: post.postId });
-      this._dropRecord(post.postId);
-      this._dropAuthorIfEmpty(post.authorId, tl);
-    }
-  }
-
-  /** Forgets a post already removed from its main timeline (and drops it from the video index). */
-  private _dropRecord(postId: string): void {
-    const post = this._posts.get(postId);
-    if (post === undefined) {
-      return;
-    }
-    if (isVideoPost(post.payload)) {
-      this._authors.get(post.authorId)?.video.remove({ createdAtMs: post.payload.createdAtMs, postId });
-    }
-    this._posts.delete(postId);
-  }
-
-  private _timelinesFor(authorId: string, partition: number): MutableTimelines {
-    let tl = this._authors.get(authorId);
-    if (tl === undefined) {
-      tl = {
-        partition,
-        original: new AuthorTimeline(),
-        secondary: new AuthorTimeline(),
-        video: new AuthorTimeline(),
-      };
-      this._authors.set(authorId, tl);
-    }
-    return tl;
-  }
-
-  private _dropAuthorIfEmpty(authorId: string, tl: MutableTimelines): void {
-    if (tl.original.size === 0 && tl.secondary.size === 0) {
-      this._authors.delete(authorId);
-    }
   }
 
   /** Advances the partition's offset to `at`; false if `at` was already consumed. */
@@ -461,20 +366,12 @@ export class PostStore {
       if (post.partition !== this.partitionOf(post.authorId)) {
         fail(`post ${post.postId} is on the wrong partition`);
       }
-      if (this._posts.has(post.postId) || this._tombstones.has(post.postId)) {
+      if (this._live.has(post.postId) || this._tombstones.has(post.postId)) {
         fail(`post ${post.postId} is repeated or both live and deleted`);
       }
-      const tl = this._timelinesFor(post.authorId, post.partition);
-      const entry = { createdAtMs: post.payload.createdAtMs, postId: post.postId };
-      const main = tl[mainTimelineOf(post.payload)];
-      main.insert(entry);
-      if (main.size > this.options.maxPostsPerAuthor) {
+      if (!this._live.restore(post, this.options.maxPostsPerAuthor)) {
         fail(`author ${post.authorId} holds more posts than the cap`);
       }
-      if (isVideoPost(post.payload)) {
-        tl.video.insert(entry);
-      }
-      this._posts.set(post.postId, post);
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   type GetInNetworkPostsResponse__Output,
   type InNetworkPostsClient,
 } from '@foryou/contracts';
+import { ReadyWaitError, waitForReady } from '@foryou/service-kit';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { freePort } from './redis-server';
 
@@ -62,11 +63,6 @@ export class ThunderProcess {
     return this._log;
   }
 
-  async readyz(): Promise<{ code: number; body: ReadyBody }> {
-    const res = await fetch(`${this.httpUrl}/readyz`);
-    return { code: res.status, body: (await res.json()) as ReadyBody };
-  }
-
   /**
    * Polls /readyz (an external process: bounded, 50 ms apart) until `accept` holds; fails early if
    * the process exits, and with its log after `attempts`.
@@ -75,17 +71,29 @@ export class ThunderProcess {
     accept: (r: { code: number; body: ReadyBody }) => boolean,
     attempts = 600,
   ): Promise<ReadyBody> {
-    for (let i = 0; i < attempts; i++) {
-      if (this.child.exitCode !== null) {
+    let accepted: ReadyBody | undefined;
+    // Only an exit with a code ends the wait early (Thunder killed by a signal is not noticed).
+    const exitedWithCode = this.exited.then((code) =>
+      code === null ? new Promise<never>(() => undefined) : code,
+    );
+    try {
+      await waitForReady(`${this.httpUrl}/readyz`, {
+        attempts,
+        intervalMs: 50,
+        exited: exitedWithCode,
+        accept: async (res) => {
+          const r = { code: res.status, body: (await res.json()) as ReadyBody };
+          accepted = accept(r) ? r.body : undefined;
+          return accepted !== undefined;
+        },
+      });
+    } catch (err) {
+      if (err instanceof ReadyWaitError && err.failure === 'exited') {
         throw new Error(`thunder exited with ${this.child.exitCode}:\n${this._log}`);
       }
-      const r = await this.readyz().catch(() => undefined);
-      if (r !== undefined && accept(r)) {
-        return r.body;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new Error(`thunder did not get there in ${attempts} polls:\n${this._log.slice(-4000)}`);
     }
-    throw new Error(`thunder did not get there in ${attempts} polls:\n${this._log.slice(-4000)}`);
+    return accepted!;
   }
 
   waitReady(): Promise<ReadyBody> {
