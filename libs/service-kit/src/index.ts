@@ -1,4 +1,4 @@
-export { ConfigError, parseEnv, type ParseEnvOptions } from './parse-env';
+export { ConfigError, parseEnv } from './parse-env';
 export { CallError, type CallErrorCode, type CallErrorOutcome } from './call-error';
 export { grpcBudgetMs, type MonotonicClock, systemClock, yieldToEventLoop } from './call-clock';
 export { type GrpcService, listenGrpc, type RunningGrpcServer } from './grpc-server';

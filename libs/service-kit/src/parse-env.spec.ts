@@ -17,11 +17,6 @@ describe(parseEnv.name, () => {
     expect(parseEnv(Schema, { PORT: '', MODE: '', ENDPOINT: '' })).toEqual({ PORT: 8080, MODE: 'a' });
   });
 
-  it('should parse blank values as given when asked to', () => {
-    expect(parseEnv(Schema, { PORT: '' }, { blankIsUnset: false })).toEqual({ PORT: 0, MODE: 'a' });
-    expect(() => parseEnv(Schema, { ENDPOINT: '' }, { blankIsUnset: false })).toThrow(/^invalid.*ENDPOINT/);
-  });
-
   it('should list every invalid variable at once in a ConfigError', () => {
     const error = (() => {
       try {

@@ -5,24 +5,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export interface ParseEnvOptions {
-  /** Blank values (`NAME=`) count as unset, so the schema's default applies. Default true. */
-  readonly blankIsUnset?: boolean;
-}
-
 /**
  * Validates the environment against a service's schema. Fails with one ConfigError that lists every
  * bad variable (`invalid configuration: NAME: problem; NAME: problem`), not just the first.
  */
-export function parseEnv<S extends z.ZodType>(
-  schema: S,
-  env: NodeJS.ProcessEnv,
-  options: ParseEnvOptions = {},
-): z.output<S> {
-  const input =
-    options.blankIsUnset === false
-      ? env
-      : Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  // Blank values (`NAME=`) count as unset, so the schema's default applies.
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

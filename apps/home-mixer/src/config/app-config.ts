@@ -45,12 +45,9 @@ export interface AppConfig {
 
 export { ConfigError };
 
-/**
- * Parses and validates the environment; throws ConfigError listing every bad variable. Unlike Thunder
- * and Phoenix, blank values are parsed as given (`PORT=` is port 0, `OTEL_EXPORTER_OTLP_ENDPOINT=` fails).
- */
+/** Parses and validates the environment (blank values count as unset); ConfigError lists every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const c = parseEnv(ConfigSchema, env, { blankIsUnset: false });
+  const c = parseEnv(ConfigSchema, env);
   return {
     port: c.PORT,
     host: c.HOST,
