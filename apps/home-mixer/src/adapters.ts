@@ -2,6 +2,7 @@ import { actionHistory, type World } from '@foryou/world';
 import type { Redis } from 'ioredis';
 import { WorldActionHistoryClient, type ActionHistoryClient } from './clients/action-history.client';
 import { WorldAdsClient, type AdsClient } from './clients/ads.client';
+import { ContentSafetyLabelsClient, redisContentLabelReader } from './clients/content-safety-labels.client';
 import { PhoenixGrpcClient } from './clients/grpc/phoenix.grpc-client';
 import { ThunderGrpcClient } from './clients/grpc/thunder.grpc-client';
 import type { InNetworkPostsClient } from './clients/in-network-posts.client';
@@ -15,12 +16,12 @@ import { WorldUserStoreClient, type UserStoreClient } from './clients/user-store
 import type { AppConfig } from './config/app-config';
 import {
   RedisCandidateCacheRepository,
-  type CandidateCacheRepository,
-} from './repositories/candidate-cache.repository';
-import {
   RedisServedHistoryRepository,
+  ServedCandidatesLog,
+  type CandidateCacheRepository,
+  type ServedCandidatesRepository,
   type ServedHistoryRepository,
-} from './repositories/served-history.repository';
+} from '@foryou/feed-state';
 
 /** Every I/O boundary of home-mixer. The composition root picks implementations; nothing else does. */
 export interface Adapters {
@@ -36,6 +37,7 @@ export interface Adapters {
   readonly users: UserStoreClient;
   readonly servedHistory: ServedHistoryRepository;
   readonly candidateCache: CandidateCacheRepository;
+  readonly servedCandidates: ServedCandidatesRepository;
 }
 
 /** Every adapter's name: what fault injection can switch. */
@@ -52,6 +54,7 @@ export const ADAPTER_NAMES: readonly (keyof Adapters)[] = [
   'users',
   'servedHistory',
   'candidateCache',
+  'servedCandidates',
 ];
 
 /** Stores whose data is the synthetic world itself (no separate service plays these roles). */
@@ -77,12 +80,17 @@ export interface ProductionAdapters extends Adapters {
   readonly phoenix: PhoenixGrpcClient;
 }
 
-/** Production: Thunder and Phoenix over gRPC, state in Redis, world-backed stores for the rest. */
+/**
+ * Production: Thunder and Phoenix over gRPC, state in Redis, world-backed stores for the rest; safety
+ * labels the world has not got (`not_found`) are filled from Grox's published `content:<postId>`.
+ */
 export function productionAdapters(world: World, redis: Redis, config: AppConfig): ProductionAdapters {
   const thunder = new ThunderGrpcClient(config.thunderAddress);
   const phoenix = new PhoenixGrpcClient(config.phoenixAddress);
+  const stores = worldStores(world);
   return {
-    ...worldStores(world),
+    ...stores,
+    safetyLabels: new ContentSafetyLabelsClient(stores.safetyLabels, redisContentLabelReader(redis)),
     thunder,
     phoenix,
     inNetworkPosts: thunder,
@@ -90,5 +98,6 @@ export function productionAdapters(world: World, redis: Redis, config: AppConfig
     ranking: phoenix,
     servedHistory: new RedisServedHistoryRepository(redis),
     candidateCache: new RedisCandidateCacheRepository(redis),
+    servedCandidates: new ServedCandidatesLog(redis),
   };
 }

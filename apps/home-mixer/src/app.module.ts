@@ -1,5 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { InProcessSideEffectSink, PipelineRunner, SystemClock, type Clock } from '@foryou/candidate-pipeline';
+import {
+  InProcessSideEffectSink,
+  PipelineRunner,
+  SystemClock,
+  type Clock,
+  type SideEffectSink,
+} from '@foryou/candidate-pipeline';
 import type { Logger } from '@foryou/telemetry';
 import type { World } from '@foryou/world';
 import type { Redis } from 'ioredis';
@@ -17,7 +23,7 @@ import { ParamsStore } from './params/params-store';
 import { forYouPipeline } from './pipeline/for-you.pipeline';
 import { QueryBuilder } from './query/query-builder';
 import { RESPONSE_SCHEMA_VERSION, type VersionInfo } from './query/version-info';
-import { CANDIDATE_CACHE_VERSION } from './repositories/candidate-cache.repository';
+import { CANDIDATE_CACHE_VERSION } from '@foryou/feed-state';
 import { HomeMixerMetrics } from './telemetry/metrics';
 import { MetricsController } from './telemetry/metrics.controller';
 import {
@@ -47,6 +53,8 @@ export interface AppModuleOptions {
   /** Shared with the world seeder, so seeded and served times are in one frame. */
   readonly feedClock?: FeedClock;
   readonly metrics?: HomeMixerMetrics;
+  /** Where responses' side effects go; defaults to in-process (tests). Production: the outbox sink. */
+  readonly sideEffectSink?: (metrics: HomeMixerMetrics) => SideEffectSink;
 }
 
 /** The composition root of home-mixer: every provider is built here from explicit options. */
@@ -86,7 +94,10 @@ export class AppModule {
         { provide: FeedClock, useValue: options.feedClock ?? new FeedClock(options.world.nowMs) },
         { provide: USER_STORE_CLIENT, useValue: adapters.users },
         { provide: VERSION_INFO, useValue: versions },
-        { provide: SIDE_EFFECT_SINK, useValue: new InProcessSideEffectSink(metrics) },
+        {
+          provide: SIDE_EFFECT_SINK,
+          useValue: options.sideEffectSink?.(metrics) ?? new InProcessSideEffectSink(metrics),
+        },
         { provide: FOR_YOU_PIPELINE, useValue: forYouPipeline({ runner, ...adapters }) },
         ...(options.faults ? [{ provide: FaultRegistry, useValue: options.faults }] : []),
         QueryBuilder,

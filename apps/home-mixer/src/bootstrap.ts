@@ -1,3 +1,4 @@
+import { crashBarrierFromEnv } from '@foryou/async-work';
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import { generateWorld } from '@foryou/world';
 import { Redis } from 'ioredis';
@@ -8,6 +9,7 @@ import { createApp } from './create-app';
 import { grpcProbe, redisProbe } from './health/probes';
 import { DEFAULT_PARAMS } from './params/default-params';
 import { FeedClock } from './world/feed-clock';
+import { OutboxSideEffectSink } from './side-effects/outbox-side-effect-sink';
 import { seedWorldState } from './world/world-seeder';
 
 /** Boots home-mixer: world, Redis, seed state, HTTP. Shuts down cleanly on SIGTERM/SIGINT. */
@@ -54,6 +56,13 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
     logger,
     feedClock,
     probes,
+    sideEffectSink: (metrics) =>
+      new OutboxSideEffectSink({
+        redis,
+        producer: `home-mixer@${config.codeVersion}`,
+        metrics,
+        barrier: crashBarrierFromEnv(),
+      }),
     ...(faults ? { faults } : {}),
   });
   await app.listen({ port: config.port, host: config.host });

@@ -18,7 +18,10 @@ export interface DebugFeedResponse extends FeedResponse {
 export class FeedController {
   constructor(private readonly _feed: FeedService) {}
 
-  /** The For You feed. Side effects (served history, candidate cache) run after the response is sent. */
+  /**
+   * The For You feed. Its side effects (served history, served-candidates log, candidate cache) are
+   * durably accepted before the response is sent and applied asynchronously by the workers.
+   */
   @Get()
   async feed(
     @Query() query: unknown,
@@ -32,10 +35,6 @@ export class FeedController {
       requestId,
       clientGone(reply),
     );
-    const pending = served.sideEffects;
-    if (pending) {
-      reply.raw.once('finish', () => this._feed.submitSideEffects(pending));
-    }
     return served.response;
   }
 

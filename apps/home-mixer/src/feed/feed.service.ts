@@ -14,15 +14,13 @@ import { FeedError } from '../errors/feed-error';
 import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
 import type { ForYouQuery } from '../query/for-you-query';
 import { QueryBuilder, type RawFeedRequest } from '../query/query-builder';
-import { HomeMixerMetrics, type FeedOutcome } from '../telemetry/metrics';
+import { HomeMixerMetrics, type FeedOutcome, type FeedQualityVerdict } from '../telemetry/metrics';
 import { CLOCK, FOR_YOU_PIPELINE, LOGGER, SIDE_EFFECT_SINK } from '../tokens';
 import { toFeedResponse } from './feed-response.mapper';
 
 export interface ServedFeed {
   readonly response: FeedResponse;
   readonly record: PipelineRecord;
-  /** Hand to `submitSideEffects` once the response is on its way. Null for debug requests. */
-  readonly sideEffects: PendingSideEffects<ForYouQuery, FeedCandidate> | null;
 }
 
 /** The viewer-side outcome of a served response (see FeedOutcome). */
@@ -31,6 +29,22 @@ export function outcomeOf(response: FeedResponse): FeedOutcome {
     return 'ok';
   }
   return response.counts.posts === 0 ? 'failed' : 'degraded';
+}
+
+/** Sources a good page needs: without either, the viewer sees only half of the For You mix. */
+const REQUIRED_SOURCES: ReadonlySet<string> = new Set(['ThunderSource', 'PhoenixRetrievalSource']);
+/** A page of this many items or fewer is visibly thin and cannot carry an ad (the blender's minimum). */
+const SHORT_PAGE_MAX_ITEMS = 5;
+
+/** The quality SLI's verdict on a served response; a short page takes precedence over a degraded source. */
+export function qualityOf(response: FeedResponse): FeedQualityVerdict {
+  if (response.items.length <= SHORT_PAGE_MAX_ITEMS) {
+    return 'short';
+  }
+  const degraded = response.degradation.components.some(
+    (c) => c.pipeline === 'scored_posts' && REQUIRED_SOURCES.has(c.component),
+  );
+  return degraded ? 'source_degraded' : 'good';
 }
 
 /** Serves one For You request end to end and owns its SLI measurement. */
@@ -75,12 +89,16 @@ export class FeedService {
         ...(signal ? { signal } : {}),
         ...(traceId ? { traceId } : {}),
       });
-      const response = this.enforceSafetyInvariant(toFeedResponse(result), result.selected, log);
+      let response = this.enforceSafetyInvariant(toFeedResponse(result), result.selected, log);
+      if (!raw.debug) {
+        response = await this.acceptSideEffects(result.sideEffects, response, log);
+      }
       for (const d of result.degradations) {
         this._metrics.degradedComponent(d.pipeline, d.component, d.status, d.policy);
       }
       outcome = outcomeOf(response);
       this._metrics.itemsReturned(query.surface, response.items.length);
+      this._metrics.quality(query.surface, qualityOf(response));
       log.info(
         {
           viewer_id: query.viewerId,
@@ -92,7 +110,7 @@ export class FeedService {
         },
         'feed served',
       );
-      return { response, record: result.record, sideEffects: raw.debug ? null : result.sideEffects };
+      return { response, record: result.record };
     } catch (err) {
       if (err instanceof FeedError && err.code === 'invalid_argument') {
         outcome = 'client_error';
@@ -106,11 +124,41 @@ export class FeedService {
     }
   }
 
-  /** Called after the response is sent; never throws. */
-  submitSideEffects(pending: PendingSideEffects<ForYouQuery, FeedCandidate>): void {
-    this._sink
-      .submit(pending)
-      .catch((err: unknown) => this._logger.error({ err }, 'side effects not accepted'));
+  /**
+   * Hands the response's side effects to the sink and waits until it has *accepted* them (for the outbox
+   * sink: committed to Redis), so a response is only sent with its work on record. If they cannot be
+   * accepted the feed is still served, marked degraded: the viewer may see these posts again, since
+   * served history will not learn about them.
+   */
+  private async acceptSideEffects(
+    pending: PendingSideEffects<ForYouQuery, FeedCandidate>,
+    response: FeedResponse,
+    log: Logger,
+  ): Promise<FeedResponse> {
+    try {
+      await this._sink.submit(pending);
+      return response;
+    } catch (err) {
+      log.error({ err, effects: pending.effects.map((e) => e.name) }, 'side effects not accepted');
+      return {
+        ...response,
+        degradation: {
+          degraded: true,
+          components: [
+            ...response.degradation.components,
+            {
+              pipeline: pending.pipeline,
+              stage: 'side_effects',
+              component: 'SideEffectOutbox',
+              status: 'error',
+              policy: 'fail_open',
+              error_kind: 'dependency_unavailable',
+              reason: 'side effects could not be durably accepted; served history will miss this response',
+            },
+          ],
+        },
+      };
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import { UserActionSequenceQueryHydrator } from './query-hydrators/user-action-s
 import { scoredPostsPipeline } from './scored-posts.pipeline';
 import { BlenderSelector } from './selectors/blender.selector';
 import { CacheCandidatesSideEffect } from './side-effects/cache-candidates.side-effect';
+import { LogServedCandidatesSideEffect } from './side-effects/log-served-candidates.side-effect';
 import { UpdateServedHistorySideEffect } from './side-effects/update-served-history.side-effect';
 import { AdsSource } from './sources/ads.source';
 import { ScoredPostsSource } from './sources/scored-posts.source';
@@ -45,6 +46,7 @@ export function forYouPipeline(deps: PipelineDeps): PipelineDefinition<ForYouQue
     sideEffects: [
       new UpdateServedHistorySideEffect(deps.servedHistory),
       new CacheCandidatesSideEffect(deps.candidateCache),
+      new LogServedCandidatesSideEffect(deps.servedCandidates),
     ],
     resultSize: (q) => q.limit,
   };

@@ -1,3 +1,4 @@
+import type { CachedPost, ServedHistoryEntry } from '@foryou/feed-state';
 import type { Known, QueryBase } from '@foryou/candidate-pipeline';
 import type { VersionVector } from '@foryou/contracts';
 import type { Action } from '@foryou/world';
@@ -16,16 +17,7 @@ export interface UserAction {
   readonly atMs: number;
 }
 
-export interface ServedHistoryEntry {
-  readonly postId: string;
-  readonly servedAtMs: number;
-}
-
-export interface CachedPost {
-  readonly postId: string;
-  readonly score: number;
-  readonly version: string;
-}
+export type { CachedPost, ServedHistoryEntry } from '@foryou/feed-state';
 
 /**
  * The internal request: built once by the QueryBuilder at the entry and frozen there (identity, params

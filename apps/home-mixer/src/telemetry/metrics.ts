@@ -9,6 +9,9 @@ import { collectDefaultMetrics, Counter, Histogram, type LabelValues } from 'pro
  */
 export type FeedOutcome = 'ok' | 'degraded' | 'failed' | 'client_error' | 'error';
 
+/** The quality SLI's verdict on one served response (see qualityOf in feed.service.ts). */
+export type FeedQualityVerdict = 'good' | 'short' | 'source_degraded';
+
 /**
  * Every metric home-mixer exposes, in one place (DESIGN.md §6). Labels are bounded enums; ids go to
  * traces and logs only. Latency buckets include every SLO threshold (0.1, 0.2, 0.3, 0.5 s).
@@ -29,6 +32,12 @@ export class HomeMixerMetrics implements SideEffectObserver {
     labelNames: ['surface', 'outcome'],
     buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5],
     enableExemplars: true,
+    registers: [this.registry],
+  });
+  private readonly _quality = new Counter({
+    name: 'foryou_feed_quality_total',
+    help: 'Served feed responses by quality verdict: good, short (≤ 5 items), source_degraded (a required source — ThunderSource, PhoenixRetrievalSource — failed). Once per response; short takes precedence.',
+    labelNames: ['surface', 'verdict'],
     registers: [this.registry],
   });
   private readonly _items = new Histogram({
@@ -52,7 +61,7 @@ export class HomeMixerMetrics implements SideEffectObserver {
   });
   private readonly _sideEffects = new Counter({
     name: 'foryou_side_effects_total',
-    help: 'Side effects run after a response, by outcome.',
+    help: 'Side effects of responses by outcome: accepted/rejected (durable outbox) or completed/failed (in-process).',
     labelNames: ['pipeline', 'effect', 'outcome'],
     registers: [this.registry],
   });
@@ -68,6 +77,14 @@ export class HomeMixerMetrics implements SideEffectObserver {
     help: 'Run time of one side effect.',
     labelNames: ['pipeline', 'effect'],
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  private readonly _outboxCommit = new Histogram({
+    name: 'foryou_side_effect_accept_seconds',
+    help: "Time to durably accept a response's side effects (one outbox transaction), by outcome.",
+    labelNames: ['pipeline', 'outcome'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
     registers: [this.registry],
   });
 
@@ -90,6 +107,10 @@ export class HomeMixerMetrics implements SideEffectObserver {
     this._items.observe({ surface }, count);
   }
 
+  quality(surface: string, verdict: FeedQualityVerdict): void {
+    this._quality.inc({ surface, verdict });
+  }
+
   degradedComponent(pipeline: string, component: string, status: string, policy: string): void {
     this._degraded.inc({ pipeline, component, status, policy });
   }
@@ -106,5 +127,18 @@ export class HomeMixerMetrics implements SideEffectObserver {
 
   failed(pipeline: string, effect: string): void {
     this._sideEffects.inc({ pipeline, effect, outcome: 'failed' });
+  }
+
+  /** A response's durable side effects were committed to the outbox (`accepted`) or could not be. */
+  sideEffectsAccepted(
+    pipeline: string,
+    effects: readonly string[],
+    outcome: 'accepted' | 'rejected',
+    seconds: number,
+  ): void {
+    for (const effect of effects) {
+      this._sideEffects.inc({ pipeline, effect, outcome });
+    }
+    this._outboxCommit.observe({ pipeline, outcome }, seconds);
   }
 }

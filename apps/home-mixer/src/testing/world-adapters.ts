@@ -6,12 +6,14 @@ import {
   WorldInNetworkPostsClient,
   WorldRetrievalClient,
 } from './world-service-doubles';
-import { RedisCandidateCacheRepository } from '../repositories/candidate-cache.repository';
-import { InMemoryCandidateCacheRepository } from '../repositories/candidate-cache.repository';
 import {
+  InMemoryCandidateCacheRepository,
+  InMemoryServedCandidatesLog,
   InMemoryServedHistoryRepository,
+  RedisCandidateCacheRepository,
   RedisServedHistoryRepository,
-} from '../repositories/served-history.repository';
+  ServedCandidatesLog,
+} from '@foryou/feed-state';
 
 /**
  * Test doubles for Thunder and Phoenix: the world answers in-process (exact cosine retrieval over the
@@ -35,5 +37,6 @@ export function worldAdapters(world: World, redis?: Redis): Adapters {
     ...worldServiceDoubles(world),
     servedHistory: redis ? new RedisServedHistoryRepository(redis) : new InMemoryServedHistoryRepository(),
     candidateCache: redis ? new RedisCandidateCacheRepository(redis) : new InMemoryCandidateCacheRepository(),
+    servedCandidates: redis ? new ServedCandidatesLog(redis) : new InMemoryServedCandidatesLog(),
   };
 }

@@ -1,6 +1,5 @@
 import { FIXTURE, type World } from '@foryou/world';
-import type { CandidateCacheRepository } from '../repositories/candidate-cache.repository';
-import type { ServedHistoryRepository } from '../repositories/served-history.repository';
+import type { CandidateCacheRepository, ServedHistoryRepository } from '@foryou/feed-state';
 import type { FeedClock } from './feed-clock';
 
 const HOUR = 3_600_000;
@@ -26,10 +25,20 @@ export async function seedWorldState(
     if (userId === FIXTURE.viewerId) {
       await stores.servedHistory.replace(userId, served, maxEntries);
     } else if (served.length > 0) {
-      await stores.servedHistory.append(userId, served, maxEntries);
+      await stores.servedHistory.apply(
+        {
+          viewerId: userId,
+          requestId: 'seed',
+          requestType: 'seed',
+          servedAtMs,
+          postIds: served.map((e) => e.postId),
+          maxEntries,
+        },
+        `seed/${world.version}/${userId}/${servedAtMs}`,
+      );
     }
     if (cached.length > 0) {
-      await stores.candidateCache.write(
+      await stores.candidateCache.seed(
         userId,
         cached.map((postId, i) => ({ postId, score: 1 / (i + 1), version: `seed/${world.version}` })),
       );

@@ -65,24 +65,30 @@ export interface Stack {
   readonly thunder: Proc;
   readonly phoenix: Proc;
   readonly mixer: Proc;
+  readonly workers: Proc;
+  /** BullMQ prefix of this run's side-effect queue. */
+  readonly queuePrefix: string;
   readonly ports: {
     thunderGrpc: number;
     thunderHttp: number;
     phoenixGrpc: number;
     phoenixHttp: number;
     mixerHttp: number;
+    workersHttp: number;
   };
   stop(): Promise<void>;
 }
 
 /**
- * Thunder, Phoenix and home-mixer as separate processes on the small world, with the world's post
- * events published to Redis Streams under a key prefix unique to this run (removed on stop).
+ * Thunder, Phoenix, the workers and home-mixer as separate processes on the small world, with the
+ * world's post events published to Redis Streams under a key prefix unique to this run (removed on stop).
  */
 export async function startStack(
-  options: { phoenixArtifacts?: string; mixerEnv?: NodeJS.ProcessEnv } = {},
+  options: { phoenixArtifacts?: string; mixerEnv?: NodeJS.ProcessEnv; workersEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<Stack> {
-  const prefix = `foryou-e2e:${randomUUID()}:`;
+  const runId = randomUUID();
+  const prefix = `foryou-e2e:${runId}:`;
+  const queuePrefix = `foryou-e2e-bull-${runId}`;
   const dir = mkdtempSync(join(tmpdir(), 'foryou-e2e-'));
   const ports = {
     thunderGrpc: await freePort(),
@@ -90,6 +96,7 @@ export async function startStack(
     phoenixGrpc: await freePort(),
     phoenixHttp: await freePort(),
     mixerHttp: await freePort(),
+    workersHttp: await freePort(),
   };
   const common = { REDIS_URL, REDIS_KEY_PREFIX: prefix, WORLD_SCALE: 'small', WORLD_SEED: '42' };
   const publish = spawnSync(
@@ -125,9 +132,16 @@ export async function startStack(
     PHOENIX_GRPC_PORT: String(ports.phoenixGrpc),
     PHOENIX_ARTIFACT_DIR: options.phoenixArtifacts ?? join(dir, 'phoenix'),
   });
+  const workers = startProc('workers', 'apps/workers/dist/main.js', {
+    ...common,
+    QUEUE_PREFIX: queuePrefix,
+    WORKERS_HOST: '127.0.0.1',
+    WORKERS_HTTP_PORT: String(ports.workersHttp),
+    ...options.workersEnv,
+  });
   let mixer: Proc | undefined;
   const stop = async () => {
-    for (const p of [mixer, phoenix, thunder]) {
+    for (const p of [mixer, workers, phoenix, thunder]) {
       if (!p) {
         continue;
       }
@@ -137,7 +151,7 @@ export async function startStack(
       }
     }
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`${queuePrefix}:*`))];
     if (keys.length > 0) {
       await redis.del(...keys);
     }
@@ -149,6 +163,7 @@ export async function startStack(
     await Promise.all([
       waitReady(thunder, `http://127.0.0.1:${ports.thunderHttp}/readyz`),
       waitReady(phoenix, `http://127.0.0.1:${ports.phoenixHttp}/readyz`),
+      waitReady(workers, `http://127.0.0.1:${ports.workersHttp}/readyz`),
     ]);
     mixer = startProc('home-mixer', 'apps/home-mixer/dist/main.js', {
       ...common,
@@ -163,5 +178,15 @@ export async function startStack(
     await stop();
     throw err;
   }
-  return { prefix, homeMixer: `http://127.0.0.1:${ports.mixerHttp}`, thunder, phoenix, mixer, ports, stop };
+  return {
+    prefix,
+    queuePrefix,
+    homeMixer: `http://127.0.0.1:${ports.mixerHttp}`,
+    thunder,
+    phoenix,
+    mixer,
+    workers,
+    ports,
+    stop,
+  };
 }

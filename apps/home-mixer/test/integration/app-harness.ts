@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Adapters } from '../../src/adapters';
 import { loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/create-app';
+import type { AppModuleOptions } from '../../src/app.module';
 import type { FaultRegistry } from '../../src/faults/fault-registry';
 import { ParamsStore } from '../../src/params/params-store';
 import { smallWorld } from '../../src/testing/pipeline-harness';
@@ -34,6 +35,8 @@ export async function startTestApp(
     override?: (adapters: Adapters) => Partial<Adapters>;
     logger?: Logger;
     faults?: FaultRegistry;
+    /** Default: the in-process sink. */
+    sideEffectSink?: (redis: Redis) => AppModuleOptions['sideEffectSink'];
   } = {},
 ): Promise<TestApp> {
   const prefix = `foryou-test:${randomUUID()}:`;
@@ -56,6 +59,7 @@ export async function startTestApp(
     params,
     feedClock,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.sideEffectSink ? { sideEffectSink: options.sideEffectSink(redis) } : {}),
   });
   return {
     app,

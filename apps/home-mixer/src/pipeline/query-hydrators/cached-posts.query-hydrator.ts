@@ -1,6 +1,6 @@
 import { known, type QueryHydrator, type Result } from '@foryou/candidate-pipeline';
 import type { ForYouQuery } from '../../query/for-you-query';
-import type { CandidateCacheRepository } from '../../repositories/candidate-cache.repository';
+import type { CandidateCacheRepository } from '@foryou/feed-state';
 
 /** Candidates cached for the viewer by an earlier request (x-algorithm CachedPostsQueryHydrator). */
 export class CachedPostsQueryHydrator implements QueryHydrator<ForYouQuery> {

@@ -1,6 +1,6 @@
 import { known, type QueryHydrator, type Result } from '@foryou/candidate-pipeline';
 import type { ForYouQuery } from '../../query/for-you-query';
-import type { ServedHistoryRepository } from '../../repositories/served-history.repository';
+import type { ServedHistoryRepository } from '@foryou/feed-state';
 
 /**
  * What the viewer was served within `excludeWindowMs` (x-algorithm ServedHistoryQueryHydrator).

@@ -1,13 +1,18 @@
-import type { SideEffect, SideEffectInput } from '@foryou/candidate-pipeline';
+import {
+  candidateCacheWork,
+  type CandidateCacheRepository,
+  type CandidateCacheWrite,
+  type DurableWork,
+} from '@foryou/feed-state';
 import type { ForYouQuery } from '../../query/for-you-query';
-import type { CandidateCacheRepository } from '../../repositories/candidate-cache.repository';
-import type { FeedCandidate } from '../candidate/post-candidate';
+import type { DurableSideEffect, FeedSideEffectInput } from './durable-side-effect';
 
 /**
  * Caches this request's best scored posts for the viewer (x-algorithm RedisPostCandidateCache): the top
- * `maxPostsToCache` posts with a positive weighted score, with a TTL.
+ * `maxPostsToCache` posts with a positive weighted score, with a TTL. A write computed earlier never
+ * replaces one computed later (late deliveries are `superseded`).
  */
-export class CacheCandidatesSideEffect implements SideEffect<ForYouQuery, FeedCandidate> {
+export class CacheCandidatesSideEffect implements DurableSideEffect {
   readonly name = 'CacheCandidates';
 
   constructor(private readonly _cache: CandidateCacheRepository) {}
@@ -16,14 +21,28 @@ export class CacheCandidatesSideEffect implements SideEffect<ForYouQuery, FeedCa
     return !query.debug && query.params.values.cachedPosts.enabled;
   }
 
-  run(input: SideEffectInput<ForYouQuery, FeedCandidate>): Promise<void> {
-    const { query } = input;
-    const { maxPostsToCache, ttlSeconds } = query.params.values.candidateCache;
-    const posts = [...input.selected, ...input.notSelected]
-      .filter((c) => c.type === 'post' && (c.weightedScore ?? 0) > 0)
-      .sort((a, b) => b.weightedScore! - a.weightedScore! || a.id.localeCompare(b.id))
-      .slice(0, maxPostsToCache)
-      .map((c) => ({ postId: c.id, score: c.weightedScore!, version: c.modelVersion ?? 'unknown' }));
-    return this._cache.write(query.viewerId, posts, ttlSeconds);
+  work(input: FeedSideEffectInput): DurableWork {
+    return candidateCacheWork(cacheWrite(input));
   }
+
+  async run(input: FeedSideEffectInput): Promise<void> {
+    await this._cache.apply(cacheWrite(input), this.work(input).businessKey);
+  }
+}
+
+function cacheWrite(input: FeedSideEffectInput): CandidateCacheWrite {
+  const { query } = input;
+  const { maxPostsToCache, ttlSeconds } = query.params.values.candidateCache;
+  const posts = [...input.selected, ...input.notSelected]
+    .filter((c) => c.type === 'post' && (c.weightedScore ?? 0) > 0)
+    .sort((a, b) => b.weightedScore! - a.weightedScore! || a.id.localeCompare(b.id))
+    .slice(0, maxPostsToCache)
+    .map((c) => ({ postId: c.id, score: c.weightedScore!, version: c.modelVersion ?? 'unknown' }));
+  return {
+    viewerId: query.viewerId,
+    requestId: query.requestId,
+    writtenAtMs: query.requestTimeMs,
+    posts,
+    ttlSeconds,
+  };
 }

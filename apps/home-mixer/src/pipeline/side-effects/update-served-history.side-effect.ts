@@ -1,10 +1,14 @@
-import type { SideEffect, SideEffectInput } from '@foryou/candidate-pipeline';
+import {
+  servedHistoryWork,
+  type DurableWork,
+  type ServedHistoryRepository,
+  type ServedHistoryUpdate,
+} from '@foryou/feed-state';
 import type { ForYouQuery } from '../../query/for-you-query';
-import type { ServedHistoryRepository } from '../../repositories/served-history.repository';
-import type { FeedCandidate } from '../candidate/post-candidate';
+import type { DurableSideEffect, FeedSideEffectInput } from './durable-side-effect';
 
 /** Records what this response served (x-algorithm UpdateServedHistory + TruncateServedHistory). */
-export class UpdateServedHistorySideEffect implements SideEffect<ForYouQuery, FeedCandidate> {
+export class UpdateServedHistorySideEffect implements DurableSideEffect {
   readonly name = 'UpdateServedHistory';
 
   constructor(private readonly _repository: ServedHistoryRepository) {}
@@ -13,12 +17,22 @@ export class UpdateServedHistorySideEffect implements SideEffect<ForYouQuery, Fe
     return !query.debug;
   }
 
-  run(input: SideEffectInput<ForYouQuery, FeedCandidate>): Promise<void> {
-    const { query, selected } = input;
-    return this._repository.append(
-      query.viewerId,
-      selected.map((c) => ({ postId: c.id, servedAtMs: query.requestTimeMs })),
-      query.params.values.servedHistory.maxEntries,
-    );
+  work(input: FeedSideEffectInput): DurableWork {
+    return servedHistoryWork(update(input));
   }
+
+  async run(input: FeedSideEffectInput): Promise<void> {
+    await this._repository.apply(update(input), this.work(input).businessKey);
+  }
+}
+
+function update({ query, selected }: FeedSideEffectInput): ServedHistoryUpdate {
+  return {
+    viewerId: query.viewerId,
+    requestId: query.requestId,
+    requestType: query.surface,
+    servedAtMs: query.requestTimeMs,
+    postIds: selected.filter((c) => c.type === 'post').map((c) => c.id),
+    maxEntries: query.params.values.servedHistory.maxEntries,
+  };
 }
