@@ -23,11 +23,20 @@ http
   })
   .listen(Number(PORT), '127.0.0.1');
 `;
-// Stand-in for Thunder and Phoenix: ready on their HTTP port.
+// Stand-in for Thunder, Phoenix and the workers: ready on their HTTP port; the workers' /metrics
+// shows a drained side-effect queue.
 const FAKE_SERVICE = `
 const http = require('node:http');
-const port = Number(process.env.THUNDER_HTTP_PORT ?? process.env.PHOENIX_HTTP_PORT);
-http.createServer((req, res) => res.end('ok')).listen(port, '127.0.0.1');
+const { THUNDER_HTTP_PORT, PHOENIX_HTTP_PORT, WORKERS_HTTP_PORT } = process.env;
+const port = Number(THUNDER_HTTP_PORT ?? PHOENIX_HTTP_PORT ?? WORKERS_HTTP_PORT);
+const metrics = [
+  'foryou_async_outbox_pending 0',
+  'foryou_async_queue_jobs{queue="side-effects",state="waiting"} 0',
+  'foryou_async_jobs_total{type="served-history.update",outcome="applied"} 40',
+].join('\\n');
+http
+  .createServer((req, res) => res.end(WORKERS_HTTP_PORT && req.url === '/metrics' ? metrics : 'ok'))
+  .listen(port, '127.0.0.1');
 `;
 const CRASHING_HOME_MIXER = `console.error('fatal: cannot reach Redis at ' + process.env.REDIS_URL); process.exit(2);`;
 
@@ -63,7 +72,11 @@ describe('runDemo', () => {
       grpc: await freePort(),
     });
     stack = {
-      services: { thunder: await spec('thunder'), phoenix: await spec('phoenix') },
+      services: {
+        thunder: await spec('thunder'),
+        phoenix: await spec('phoenix'),
+        workers: await spec('workers'),
+      },
       publish: (o: DemoOptions) => {
         published.push(`${o.scale}/${o.seed}`);
         return Promise.resolve();
@@ -105,6 +118,9 @@ describe('runDemo', () => {
     expect(text).toContain('home-mixer is ready');
     expect(text).toContain('20 sent, 20 completed');
     expect(text).toContain('200 ×20');
+    expect(text).toContain(
+      'side effects: 40 applied, 0 duplicate deliveries absorbed, 0 quarantined; queue drained',
+    );
     expect(text).toContain(
       `curl -s 'http://127.0.0.1:${port}/v1/feed/for-you?viewer_id=xiaolin&limit=20' | jq`,
     );

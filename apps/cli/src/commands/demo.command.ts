@@ -35,6 +35,7 @@ import {
   type ServiceSpec,
 } from '../spawn-service';
 import { errorRate, formatTrafficReport } from '../traffic-report';
+import { waitForDrain } from '../side-effect-drain';
 import { FIXED_VIEWER } from '../viewer-mix';
 import { sharedTrafficOptions } from './traffic-options';
 
@@ -54,6 +55,11 @@ export const DEMO_SERVICES = {
     log: join('.cache', 'demo', 'phoenix.log'),
     http: 8082,
     grpc: 50052,
+  },
+  workers: {
+    entry: join('apps', 'workers', 'dist', 'main.js'),
+    log: join('.cache', 'demo', 'workers.log'),
+    http: 8083,
   },
 } as const;
 const THUNDER_SNAPSHOTS = join('.cache', 'demo', 'thunder-snapshots');
@@ -166,10 +172,13 @@ export interface DemoServiceSpec {
   readonly entry: string;
   readonly log: string;
   readonly http: number;
-  readonly grpc: number;
+  readonly grpc?: number;
 }
 
-export type DemoServices = Readonly<Record<'thunder' | 'phoenix', DemoServiceSpec>>;
+export type DemoServices = Readonly<
+  Record<'thunder' | 'phoenix', DemoServiceSpec & { readonly grpc: number }> &
+    Record<'workers', DemoServiceSpec>
+>;
 
 /** The whole demo. Returns the exit code: 0 when the traffic met --max-error-rate, else 1. */
 export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<number> {
@@ -193,11 +202,11 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
 
   const services = deps.services ?? DEMO_SERVICES;
   const publish = deps.publish ?? ((o: DemoOptions) => publishWorld(o, env, root));
-  for (const [name, svc] of Object.entries(services)) {
+  for (const [name, svc] of Object.entries(services) as [string, DemoServiceSpec][]) {
     if (!existsSync(resolve(root, svc.entry))) {
       throw new CliError(`${name} is not built (${svc.entry} is missing). Run \`npm run build\` first.`);
     }
-    for (const port of [svc.http, svc.grpc]) {
+    for (const port of [svc.http, svc.grpc].filter((p) => p !== undefined)) {
       await assertPortFree(port).catch((error: unknown) => {
         throw error instanceof PortInUseError
           ? new CliError(
@@ -242,7 +251,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
     if (service === undefined) {
       return 130; // interrupted during start-up; already stopped
     }
-    const passed = await drive(options, env, service, io, shutdown.signal);
+    const passed = await drive(options, env, service, io, shutdown.signal, services.workers.http);
     const dead = running.find((s) => !s.isRunning());
     if (dead) {
       io.err(`${dead.name} exited during the demo (${describeExit(await dead.exited)}); last log lines:\n`);
@@ -251,8 +260,9 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
     }
     if (!options.exit && !shutdown.signal.aborted) {
       io.out(
-        `\nhome-mixer keeps running on http://127.0.0.1:${options.port} with Thunder (:${services.thunder.grpc}) ` +
-          `and Phoenix (:${services.phoenix.grpc}); logs in ${relative(process.cwd(), dirname(service.logFile))}/.` +
+        `\nhome-mixer keeps running on http://127.0.0.1:${options.port} with Thunder (:${services.thunder.grpc}), ` +
+          `Phoenix (:${services.phoenix.grpc}) and the workers (:${services.workers.http}); ` +
+          `logs in ${relative(process.cwd(), dirname(service.logFile))}/.` +
           '\nPress Ctrl-C to stop them (or run the demo with --exit).\n',
       );
       const outcome = await Promise.race([
@@ -278,9 +288,10 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
 }
 
 /**
- * Publishes the world's post events to Redis Streams, starts Thunder and Phoenix (Phoenix trains its
- * models on first use and caches them), then home-mixer pointed at both. Every started service is
- * pushed to `running` at once, so an interrupted start-up still stops it. Undefined when cancelled.
+ * Publishes the world's post events to Redis Streams, starts Thunder, Phoenix (it trains its models on
+ * first use and caches them) and the workers (side effects), then home-mixer pointed at them. Every
+ * started service is pushed to `running` at once, so an interrupted start-up still stops it. Undefined
+ * when cancelled.
  */
 async function startStack(
   options: DemoOptions,
@@ -322,8 +333,19 @@ async function startStack(
     return service;
   };
   try {
-    const { thunder, phoenix } = ctx.services;
+    const { thunder, phoenix, workers } = ctx.services;
     await Promise.all([
+      launch('workers', {
+        args: [resolve(root, workers.entry)],
+        env: {
+          ...common,
+          WORKERS_HTTP_PORT: String(workers.http),
+          WORLD_SCALE: options.scale,
+          WORLD_SEED: String(options.seed),
+        },
+        logFile: resolve(root, workers.log),
+        readiness: readiness(workers.http, options.readyTimeout),
+      }),
       launch('thunder', {
         args: [resolve(root, thunder.entry)],
         env: {
@@ -409,6 +431,7 @@ async function drive(
   service: RunningService,
   io: CliIo,
   shutdown: AbortSignal,
+  workersPort: number,
 ): Promise<boolean> {
   const plan = demoPlan(options);
   // Stop sending as soon as home-mixer dies or the operator interrupts.
@@ -423,9 +446,28 @@ async function drive(
     onProgress: (tally) => progress.update(tally),
   });
   progress.stop();
-  io.out(`${formatTrafficReport(plan.target.href, result, options.maxErrorRate)}\n\n`);
+  io.out(`${formatTrafficReport(plan.target.href, result, options.maxErrorRate)}\n`);
+  io.out(`${await sideEffectSummary(workersPort)}\n\n`);
   io.out(`${nextSteps(options.port, options.limit, env.otlpEndpoint)}\n`);
   return errorRate(result) <= options.maxErrorRate;
+}
+
+/** Waits (bounded) for the workers to apply the traffic's side effects and says how that went. */
+async function sideEffectSummary(workersPort: number): Promise<string> {
+  const url = `http://127.0.0.1:${workersPort}/metrics`;
+  const drain = await waitForDrain(url, 60, 250);
+  if (!drain) {
+    return `side effects: the workers' metrics are unavailable (${url})`;
+  }
+  const { backlog: b } = drain;
+  const n = (v: number) => v.toLocaleString('en-US');
+  const state = drain.drained
+    ? `queue drained (${drain.seconds.toFixed(1)} s after the last response)`
+    : `${n(b.pending)} still pending after ${drain.seconds.toFixed(0)} s`;
+  return (
+    `side effects: ${n(b.applied)} applied, ${n(b.duplicates)} duplicate deliveries absorbed, ` +
+    `${n(b.quarantined)} quarantined; ${state} — curl -s ${url} | grep '^foryou_async'`
+  );
 }
 
 function indent(text: string): string {
