@@ -12,7 +12,7 @@ import {
 import { FIXTURE } from './fixture';
 import { createRng } from './rng';
 import { type SafetyLabel, type World } from './types';
-import { generateWorld } from './world';
+import { generateWorld, type SyntheticWorld } from './world';
 
 const POSITIVE: readonly Action[] = ['favorite', 'reply', 'repost', 'click', 'dwell'];
 const NEGATIVE: readonly Action[] = ['not_interested', 'block_author', 'mute_author', 'report'];
@@ -197,6 +197,21 @@ describe('engagement on a small world', () => {
     expect(() => generateEngagementLog(world, { seed: 8, impressionsPerUser: 1, users: 10_000 })).toThrow(
       RangeError,
     );
+  });
+
+  it("shows a viewer's scripted impressions (xiaolin's niche) first, within the budget and the feed rules", () => {
+    const niche = (world as SyntheticWorld).scriptedImpressions(viewer);
+    expect(niche.length).toBeGreaterThan(10);
+    const hidden = new Set([...world.blocked(viewer), ...world.muted(viewer)]);
+    const visible = niche.filter((id) => !hidden.has(world.posts.get(id)!.authorId));
+    expect(visible.length).toBeLessThan(niche.length); // some are by authorD, whom she blocked
+    const shown = (n: number) =>
+      generateEngagementLog(world, { seed: 2, impressionsPerUser: n, users: 1 }).map((e) => e.postId);
+    expect(new Set(shown(5))).toEqual(new Set(visible.slice(0, 5)));
+    const full = shown(visible.length + 6);
+    expect(full).toHaveLength(visible.length + 6);
+    expect(full).toEqual(expect.arrayContaining(visible));
+    expect((world as SyntheticWorld).scriptedImpressions('u0')).toEqual([]);
   });
 
   it('logs more positive engagement on high-affinity impressions (ground truth is learnable)', () => {

@@ -192,7 +192,10 @@ export function simulateEngagement(
 
 export interface EngagementLogOptions {
   seed: number;
-  /** Impressions per viewer (fewer only when the viewer has too few eligible posts). */
+  /**
+   * Impressions per viewer, scripted ones included (fewer only when the viewer has too few eligible
+   * posts).
+   */
   impressionsPerUser: number;
   /** Number of viewers: the first `users` of `world.users` in iteration order (xiaolin first); default all. */
   users?: number;
@@ -202,12 +205,13 @@ const IN_NETWORK_SHARE = 0.5;
 const TOPIC_SHARE = 0.3;
 
 /**
- * A historical impression log from a simple logging policy — 50% posts of followed authors
+ * A historical impression log from a simple logging policy — first the viewer's scripted impressions
+ * (`SyntheticWorld.scriptedImpressions`: xiaolin's niche), then 50% posts of followed authors
  * (skewed to their newest), 30% posts on a topic drawn from the viewer's interests, 20% uniform —
  * never the viewer's own posts, blocked/muted authors' posts or repeats, each impression at a
- * uniform time between the post's creation and `world.nowMs`. Sorted by `atMs` (stable);
- * deterministic for (world, opts), and each viewer's events depend only on the seed and the viewer's
- * position.
+ * uniform time between the post's creation and `world.nowMs`. Every response is drawn by
+ * `simulateEngagement`. Sorted by `atMs` (stable); deterministic for (world, opts), and each viewer's
+ * events depend only on the seed and the viewer's position.
  */
 export function generateEngagementLog(world: World, opts: EngagementLogOptions): Engagement[] {
   const viewerCount = opts.users ?? world.users.size;
@@ -234,7 +238,12 @@ export function generateEngagementLog(world: World, opts: EngagementLogOptions):
     const muted = world.muted(viewer.id);
     const interestCdf = cumulative(viewer.interests);
     const seen = new Set<string>();
+    const scripted = world instanceof SyntheticWorld ? world.scriptedImpressions(viewer.id) : [];
+    let nextScripted = 0;
     const pick = (): Post | undefined => {
+      if (nextScripted < scripted.length) {
+        return world.posts.get(scripted[nextScripted++]!);
+      }
       const m = rng.next();
       if (m < IN_NETWORK_SHARE && follows.length > 0) {
         const authored = world.postsByAuthor(follows[rng.int(follows.length)]!);

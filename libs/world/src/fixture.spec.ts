@@ -1,6 +1,8 @@
-import { FIXTURE } from './fixture';
+import { ACTION_LOG, indexActionHistory } from './action-history';
+import { generateEngagementLog } from './engagement';
+import { FIXTURE, NICHE_READER_IMPRESSIONS, NICHE_READER_SHARE, VIEWER_NICHE_POSTS } from './fixture';
 import { type Scale, type World } from './types';
-import { generateWorld } from './world';
+import { generateWorld, type SyntheticWorld } from './world';
 
 const RECENT_MS = 48 * 3_600_000;
 
@@ -42,6 +44,7 @@ describe.each(cases)('A–F fixture at %s scale, seed %d', (scale, seed) => {
   });
 
   const post = (id: string) => world.posts.get(id)!;
+  const me = () => world.users.get(viewer)!;
   const isRecent = (id: string) => world.nowMs - post(id).createdAtMs < RECENT_MS;
 
   it('has the viewer xiaolin', () => {
@@ -110,9 +113,9 @@ describe.each(cases)('A–F fixture at %s scale, seed %d', (scale, seed) => {
     }
   });
 
-  it('gives xiaolin ≥ 20 recent in-network posts with safe, low_risk and medium_risk neighbours', () => {
+  it('gives xiaolin ≥ 12 follows, ≥ 20 recent in-network posts with safe, low_risk and medium_risk neighbours', () => {
     const following = world.following(viewer);
-    expect(following.size).toBeGreaterThanOrEqual(20);
+    expect(following.size).toBeGreaterThanOrEqual(12);
     const recent = [...following]
       .flatMap((a) => world.postsByAuthor(a))
       .filter((p) => world.nowMs - p.createdAtMs < RECENT_MS)
@@ -126,6 +129,69 @@ describe.each(cases)('A–F fixture at %s scale, seed %d', (scale, seed) => {
     expect(count('medium_risk')).toBeGreaterThanOrEqual(3);
     expect(count('low_risk')).toBeGreaterThanOrEqual(2);
     expect(count('safe')).toBeGreaterThanOrEqual(10);
+  });
+
+  it('has a niche near xiaolin: older posts on her topics by authorB, authorD, authorE and others', () => {
+    const niche = (world as SyntheticWorld).scriptedImpressions(viewer);
+    expect(niche).toHaveLength(VIEWER_NICHE_POSTS);
+    const me = world.users.get(viewer)!;
+    const authors = new Set<string>();
+    for (const id of niche) {
+      const p = post(id);
+      expect(id).toMatch(/^p\d+$/);
+      expect(isRecent(id)).toBe(false);
+      expect(p.kind).toBe('original');
+      expect(me.interests[p.topic]).toBeGreaterThan(0);
+      expect(dot(me.embedding, p.embedding)).toBeGreaterThan(0.6);
+      authors.add(p.authorId);
+    }
+    for (const a of [FIXTURE.authorB, FIXTURE.authorD, FIXTURE.authorE]) {
+      expect(authors.has(a)).toBe(true);
+    }
+    expect(authors.size).toBeGreaterThan(3);
+  });
+
+  it('has niche readers: the users most like xiaolin, each shown a seeded sample of the niche', () => {
+    const w = world as SyntheticWorld;
+    const niche = new Set(w.scriptedImpressions(viewer));
+    const me = world.users.get(viewer)!.embedding;
+    const readers = [...world.users.keys()].filter(
+      (u) => u !== viewer && w.scriptedImpressions(u).length > 0,
+    );
+    expect(readers).toHaveLength(Math.round(NICHE_READER_SHARE * world.users.size));
+    const again = generateWorld({ seed, scale }) as SyntheticWorld;
+    let leastSimilarReader = 1;
+    for (const u of readers) {
+      const shown = w.scriptedImpressions(u);
+      expect(new Set(shown).size).toBe(NICHE_READER_IMPRESSIONS);
+      expect(shown.every((id) => niche.has(id))).toBe(true);
+      expect(again.scriptedImpressions(u)).toEqual(shown);
+      leastSimilarReader = Math.min(leastSimilarReader, dot(me, world.users.get(u)!.embedding));
+    }
+    const mostSimilarNonReader = Math.max(
+      ...[...world.users.values()]
+        .filter((u) => /^u\d+$/.test(u.id) && w.scriptedImpressions(u.id).length === 0)
+        .map((u) => dot(me, u.embedding)),
+    );
+    expect(leastSimilarReader).toBeGreaterThanOrEqual(mostSimilarNonReader);
+  });
+
+  it("points xiaolin's recent engagement history at B, D and E (top 1% by similarity to its content)", () => {
+    // Her events do not depend on how many viewers are logged (she is the first).
+    const history = indexActionHistory(generateEngagementLog(world, { ...ACTION_LOG, users: 1 }));
+    const recent = history.recent(viewer, 64, world.nowMs);
+    const niche = new Set((world as SyntheticWorld).scriptedImpressions(viewer));
+    expect(recent.filter((r) => niche.has(r.postId)).length).toBeGreaterThan(recent.length / 2);
+    expect(recent.some((r) => post(r.postId).authorId === FIXTURE.authorD)).toBe(false);
+    const mean = new Float32Array(me().embedding.length);
+    for (const r of recent) {
+      post(r.postId).embedding.forEach((x, k) => (mean[k] = mean[k]! + x));
+    }
+    const sims = world.postList.map((p) => dot(mean, p.embedding));
+    for (const id of [FIXTURE.B, FIXTURE.D, FIXTURE.E]) {
+      const s = dot(mean, post(id).embedding);
+      expect(sims.filter((x) => x > s).length).toBeLessThan(world.postList.length * 0.01);
+    }
   });
 
   it('keeps the world invariant for every user: nobody follows someone they blocked', () => {

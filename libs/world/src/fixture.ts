@@ -1,7 +1,7 @@
-import { type FixedAuthor } from './authors';
+import { type AuthorPool, type FixedAuthor } from './authors';
 import { type AuthorSampler, type FollowGraph } from './follow-graph';
 import { type AuthorPostIndex, KIND_ORIGINAL, type PostColumns, POST_EMBEDDING_SIGMA } from './posts';
-import { type Rng } from './rng';
+import { cumulative, type Rng, sampleCdf } from './rng';
 import {
   LABEL_LOW,
   LABEL_MEDIUM,
@@ -10,11 +10,11 @@ import {
   LOOKUP_PRESENT,
   type SafetyTable,
 } from './safety';
-import { DAY_MS, HOUR_MS, RECENT_MS } from './scales';
+import { DAY_MS, HOUR_MS, MAX_POST_AGE_MS, RECENT_MS } from './scales';
 import { topicName } from './topics';
 import { type Ad, type Post } from './types';
 import { type FixedUser } from './users';
-import { jitterInto } from './vec';
+import { dot, jitterInto } from './vec';
 
 /**
  * The A–F fixture present in every world: viewer `xiaolin` on the for_you surface.
@@ -25,6 +25,11 @@ import { jitterInto } from './vec';
  * - E: recent post by authorE (not followed), embedding close to xiaolin's; its safety lookup
  *   is a dependency_error (hidden truth: medium_risk).
  * - F: an ad relevant to xiaolin's interests.
+ *
+ * B, D and E sit in xiaolin's niche — the blend of her topics, near her latent embedding — which
+ * ordinary topic posts do not reach. The niche has older posts (by authorB, authorD, authorE and
+ * others) and readers (xiaolin and the users most like her), so her recent engagement points there
+ * and a model trained on everyone's engagement can learn where that leads (see VIEWER_NICHE_POSTS).
  */
 export const FIXTURE = {
   viewerId: 'xiaolin',
@@ -55,7 +60,7 @@ const AUTHOR_B_ROW = 2;
 export const AUTHOR_D_ROW = 3;
 const AUTHOR_E_ROW = 4;
 
-/** Fixture posts occupy the last five post rows, in this order. */
+/** Fixture posts occupy the last five post rows, in this order (xiaolin's niche is just before them). */
 export const FIXTURE_POST_IDS: readonly string[] = [FIXTURE.A, FIXTURE.B, FIXTURE.C, FIXTURE.D, FIXTURE.E];
 const POST_C = 2;
 const POST_E = 4;
@@ -224,6 +229,102 @@ export function writeFixturePosts(
   return texts;
 }
 
+/**
+ * xiaolin's niche: the blend of her topics where B, D and E sit, which ordinary topic posts do not
+ * reach. VIEWER_NICHE_POSTS older posts occupy rows [firstFixtureRow − VIEWER_NICHE_POSTS,
+ * firstFixtureRow) with ordinary `p<row>` ids, text and safety labels. Its readers are xiaolin and
+ * the NICHE_READER_SHARE of generic users whose latent embedding is closest to hers; the logging
+ * policy shows them niche posts before its own draws (`SyntheticWorld.scriptedImpressions`), and
+ * their responses are simulated like any other impression.
+ */
+export const VIEWER_NICHE_POSTS = 32;
+/** Share of all users (generic ones, nearest xiaolin first) who read the niche besides her. */
+export const NICHE_READER_SHARE = 0.02;
+/** Niche posts shown to each generic reader (a seeded sample per reader); xiaolin is shown all. */
+export const NICHE_READER_IMPRESSIONS = 8;
+/** Per-dimension noise of a niche post around xiaolin's embedding (A's noise; B/D/E are closer). */
+const NICHE_SIGMA = 0.1;
+/** Niche posts are 2.5–6.5 days old: read before today, and never themselves a candidate. */
+const NICHE_MIN_AGE_MS = 2.5 * DAY_MS;
+const NICHE_MAX_AGE_MS = Math.min(6.5 * DAY_MS, MAX_POST_AGE_MS);
+/** The niche's regular writers, in rotation; every fourth niche post is by a popular topic author. */
+const NICHE_WRITERS: readonly number[] = [AUTHOR_B_ROW, AUTHOR_D_ROW, AUTHOR_E_ROW];
+
+/**
+ * Writes the niche into rows firstRow..firstRow+VIEWER_NICHE_POSTS−1, oldest first: original posts
+ * older than RECENT_MS, each on one of xiaolin's topics (drawn by her interest weights) with an
+ * embedding near hers; authors rotate through authorB, authorD, authorE and a popular author of the
+ * post's topic (never authorD there). So her history, and her fellow readers', points where B, D
+ * and E are, by their authors among others; she never sees authorD's niche posts (she blocked them).
+ */
+export function writeViewerNiche(
+  rng: Rng,
+  cols: PostColumns,
+  firstRow: number,
+  pool: AuthorPool,
+  viewerInterests: Float32Array,
+  userEmbeddings: Float32Array,
+  dim: number,
+  nowMs: number,
+): void {
+  const interestCdf = cumulative(viewerInterests);
+  const ages = Array.from(
+    { length: VIEWER_NICHE_POSTS },
+    () => NICHE_MIN_AGE_MS + rng.next() * (NICHE_MAX_AGE_MS - NICHE_MIN_AGE_MS),
+  ).sort((x, y) => y - x);
+  ages.forEach((age, k) => {
+    const row = firstRow + k;
+    const topic = sampleCdf(interestCdf, rng.next());
+    const slot = k % (NICHE_WRITERS.length + 1);
+    cols.author[row] = NICHE_WRITERS[slot] ?? popularTopicAuthor(rng, pool, topic);
+    cols.topic[row] = topic;
+    cols.createdAt[row] = Math.round(nowMs - age);
+    cols.kind[row] = KIND_ORIGINAL;
+    cols.ref[row] = -1;
+    cols.videoMs[row] = 0;
+    jitterInto(rng, userEmbeddings, VIEWER_ROW * dim, cols.embeddings, row * dim, dim, NICHE_SIGMA);
+  });
+}
+
+/** A popular author of `topic` (of all authors when the topic has none), never authorD. */
+function popularTopicAuthor(rng: Rng, pool: AuthorPool, topic: number): number {
+  const ranks = pool.topicRanks[topic]!;
+  for (let tries = 0; tries < 64; tries++) {
+    const rank =
+      ranks.length > 0
+        ? ranks[sampleCdf(pool.topicCdfs[topic]!, rng.next())]!
+        : sampleCdf(pool.popularityCdf, rng.next());
+    if (pool.byRank[rank] !== AUTHOR_D_ROW) {
+      return pool.byRank[rank]!;
+    }
+  }
+  return pool.byRank[0] === AUTHOR_D_ROW ? pool.byRank[1]! : pool.byRank[0]!;
+}
+
+/**
+ * The niche's generic readers: the round(NICHE_READER_SHARE × users) generic users (rows after the
+ * fixture users) whose latent embedding has the highest cosine with xiaolin's, ties by row.
+ */
+export function nicheReaders(userEmbeddings: Float32Array, userCount: number, dim: number): number[] {
+  const scored: { row: number; sim: number }[] = [];
+  for (let u = FIXTURE_USER_IDS.length; u < userCount; u++) {
+    scored.push({ row: u, sim: dot(userEmbeddings, u * dim, userEmbeddings, VIEWER_ROW * dim, dim) });
+  }
+  scored.sort((a, b) => b.sim - a.sim || a.row - b.row);
+  return scored.slice(0, Math.round(NICHE_READER_SHARE * userCount)).map((s) => s.row);
+}
+
+/** A generic reader's niche impressions: NICHE_READER_IMPRESSIONS distinct niche posts, drawn by `rng`. */
+export function readerImpressions(rng: Rng, niche: readonly string[]): string[] {
+  const ids = [...niche];
+  const n = Math.min(ids.length, NICHE_READER_IMPRESSIONS);
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(ids.length - i);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return ids.slice(0, n);
+}
+
 /** The fixture ad F: on xiaolin's primary topic, embedding close to hers. */
 export function fixtureAd(rng: Rng, ft: FixtureTopics, userEmbeddings: Float32Array, dim: number): Ad {
   const embedding = new Float32Array(dim);
@@ -231,14 +332,18 @@ export function fixtureAd(rng: Rng, ft: FixtureTopics, userEmbeddings: Float32Ar
   return { id: FIXTURE.F, advertiserId: 'adv-f', topic: ft.primary, embedding, bidMicros: 2_500_000 };
 }
 
-/** Minimum follows and minimum recent (< 48 h) in-network posts guaranteed for xiaolin. */
-const VIEWER_MIN_FOLLOWS = 30;
+/**
+ * Minimum follows and minimum recent (< 48 h) in-network posts guaranteed for xiaolin. She follows
+ * few authors (a dozen, popular ones, so plenty of recent in-network posts): the top post of each
+ * followed author and then the best out-of-network recommendations share her first page.
+ */
+const VIEWER_MIN_FOLLOWS = 12;
 const VIEWER_MIN_RECENT = 30;
 const VIEWER_MAX_FOLLOWS = 200;
 
 /**
  * xiaolin's follow list: authorA plus sampled authors (never authorB/D/E) until she follows at
- * least 30 authors with at least 30 recent posts between them.
+ * least VIEWER_MIN_FOLLOWS authors with at least VIEWER_MIN_RECENT recent posts between them.
  */
 export function viewerFollowList(sampler: AuthorSampler, recentPostCount: Int32Array): number[] {
   sampler.begin(VIEWER_ROW, [AUTHOR_B_ROW, AUTHOR_D_ROW, AUTHOR_E_ROW]);

@@ -36,4 +36,6 @@ export const STREAM = {
   fixture: 9,
   text: 10,
   history: 11,
+  niche: 12,
+  nicheReads: 13,
 } as const;

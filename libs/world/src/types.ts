@@ -69,7 +69,7 @@ export interface World {
   readonly config: Required<WorldConfig>;
   /** Fixed synthetic "now"; every `createdAtMs` is <= nowMs. */
   readonly nowMs: number;
-  /** Identifies the generated data, e.g. `world-small-42-v1`; goes into version vectors. */
+  /** Identifies the generated data, e.g. `world-small-42-v2`; goes into version vectors. */
   readonly version: string;
   readonly users: ReadonlyMap<string, User>;
   readonly posts: ReadonlyMap<string, Post>;

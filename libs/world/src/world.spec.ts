@@ -61,7 +61,7 @@ describe('generateWorld (small)', () => {
     const d = digest(world);
     expect(digest(again)).toBe(d);
     expect(digest(other)).not.toBe(d);
-    expect(other.version).toBe('world-small-43-v1');
+    expect(other.version).toBe('world-small-43-v2');
   });
 
   it('has exactly the SCALES sizes and the resolved config/version', () => {
@@ -70,7 +70,7 @@ describe('generateWorld (small)', () => {
     expect(world.postList).toHaveLength(SCALES.small.posts);
     expect(world.ads).toHaveLength(SCALES.small.ads);
     expect(world.config).toEqual({ seed: 42, scale: 'small', topics: 16, embeddingDim: 32 });
-    expect(world.version).toBe('world-small-42-v1');
+    expect(world.version).toBe('world-small-42-v2');
     expect(world.nowMs).toBe(Date.UTC(2026, 0, 1));
     expect(SCALES.medium).toEqual({ users: 10_000, posts: 100_000, ads: 100 });
     expect(SCALES.large).toEqual({ users: 100_000, posts: 1_000_000, ads: 1_000 });
@@ -262,7 +262,7 @@ describe('generateWorld (small)', () => {
 
   it('honours topic / dimension overrides and rejects invalid configs', () => {
     const w = generateWorld({ seed: 1, scale: 'small', topics: 5, embeddingDim: 8 });
-    expect(w.version).toBe('world-small-1-t5-d8-v1');
+    expect(w.version).toBe('world-small-1-t5-d8-v2');
     expect(w.postEmbeddings).toHaveLength(SCALES.small.posts * 8);
     expect(w.users.get(FIXTURE.viewerId)!.interests).toHaveLength(5);
     expect(Math.max(...w.postList.map((p) => p.topic))).toBe(4);

@@ -7,13 +7,17 @@ import {
   FIXTURE_POST_IDS,
   fixtureAd,
   fixtureUsers,
+  nicheReaders,
+  readerImpressions,
   recentPostCounts,
   AUTHOR_D_ROW,
   VIEWER_ROW,
   viewerFollowList,
   viewerHistory,
   viewerMute,
+  VIEWER_NICHE_POSTS,
   writeFixturePosts,
+  writeViewerNiche,
 } from './fixture';
 import { buildFollowGraph, type FollowGraph, sampleBlocksAndMutes, sampleFollowLists } from './follow-graph';
 import {
@@ -38,7 +42,7 @@ import {
 } from './types';
 import { generateUsers } from './users';
 
-const FORMAT_VERSION = 'v1';
+const FORMAT_VERSION = 'v2';
 const EMPTY_SET: ReadonlySet<string> = new Set<string>();
 const EMPTY_LIST: readonly never[] = Object.freeze([]);
 /** Generic users' initial served history / candidate cache sizes (before de-duplication). */
@@ -70,7 +74,7 @@ export function resolveConfig(config: WorldConfig): Required<WorldConfig> {
   return Object.freeze(resolved);
 }
 
-/** `world-<scale>-<seed>[-t<T>][-d<D>]-v1`; overrides appear only when they differ from the defaults. */
+/** `world-<scale>-<seed>[-t<T>][-d<D>]-v2`; overrides appear only when they differ from the defaults. */
 export function worldVersion(config: Required<WorldConfig>): string {
   const t = config.topics === DEFAULT_TOPICS ? '' : `-t${config.topics}`;
   const d = config.embeddingDim === DEFAULT_EMBEDDING_DIM ? '' : `-d${config.embeddingDim}`;
@@ -91,6 +95,10 @@ interface WorldParts {
   safety: SafetyTable;
   viewerServed: readonly string[];
   viewerCached: readonly string[];
+  /** Post ids of xiaolin's niche, in row order (see `scriptedImpressions`). */
+  viewerNiche: readonly string[];
+  /** User rows of the niche's generic readers. */
+  nicheReaders: readonly number[];
 }
 
 /**
@@ -113,6 +121,8 @@ export class SyntheticWorld implements World {
   private readonly graph: FollowGraph;
   private readonly byAuthor: AuthorPostIndex;
   private readonly safety: SafetyTable;
+  private readonly viewerNiche: readonly string[];
+  private readonly nicheReaders: ReadonlySet<number>;
   private readonly followingCache = new Map<number, ReadonlySet<string>>();
   private readonly blockedCache = new Map<number, ReadonlySet<string>>();
   private readonly mutedCache = new Map<number, ReadonlySet<string>>();
@@ -141,6 +151,8 @@ export class SyntheticWorld implements World {
     this.graph = parts.graph;
     this.byAuthor = parts.byAuthor;
     this.safety = parts.safety;
+    this.viewerNiche = parts.viewerNiche;
+    this.nicheReaders = new Set(parts.nicheReaders);
     this.historyCache.set(VIEWER_ROW, { served: parts.viewerServed, cached: parts.viewerCached });
   }
 
@@ -187,6 +199,23 @@ export class SyntheticWorld implements World {
   groundTruthLabel(postId: string): SafetyLabel | undefined {
     const row = this.rowOf(postId);
     return row < 0 ? undefined : LABELS[this.safety.truth[row]!];
+  }
+
+  /**
+   * Post ids the logging policy shows the user before its own draws (`generateEngagementLog`): every
+   * niche post for xiaolin (row order), a seeded per-reader sample of NICHE_READER_IMPRESSIONS for
+   * the niche's generic readers, nothing for anyone else (see VIEWER_NICHE_POSTS). Deterministic per
+   * user, independent of call order. For the engagement simulator only.
+   */
+  scriptedImpressions(userId: string): readonly string[] {
+    const u = this.userIndex.get(userId);
+    if (u === VIEWER_ROW) {
+      return this.viewerNiche;
+    }
+    if (u === undefined || !this.nicheReaders.has(u)) {
+      return EMPTY_LIST;
+    }
+    return readerImpressions(createRng(deriveSeed(this.config.seed, STREAM.nicheReads, u)), this.viewerNiche);
   }
 
   servedHistory(userId: string): readonly string[] {
@@ -303,14 +332,25 @@ export function generateWorld(config: WorldConfig): World {
 
   const cols = allocatePostColumns(counts.posts, dim);
   const firstFixtureRow = counts.posts - FIXTURE_POST_IDS.length;
+  const firstNicheRow = firstFixtureRow - VIEWER_NICHE_POSTS;
   generateGenericPosts(
     stream(STREAM.posts),
     cols,
-    firstFixtureRow,
+    firstNicheRow,
     pool,
     interests,
     centroids,
     topics,
+    dim,
+    nowMs,
+  );
+  writeViewerNiche(
+    stream(STREAM.niche),
+    cols,
+    firstNicheRow,
+    pool,
+    interests.subarray(VIEWER_ROW * topics, (VIEWER_ROW + 1) * topics),
+    userEmbeddings,
     dim,
     nowMs,
   );
@@ -379,5 +419,7 @@ export function generateWorld(config: WorldConfig): World {
     safety,
     viewerServed: Object.freeze(history.served),
     viewerCached: Object.freeze(history.cached),
+    viewerNiche: Object.freeze(postList.slice(firstNicheRow, firstFixtureRow).map((p) => p.id)),
+    nicheReaders: nicheReaders(userEmbeddings, counts.users, dim),
   });
 }

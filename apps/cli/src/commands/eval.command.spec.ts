@@ -39,7 +39,7 @@ describe('foryou eval (small world)', () => {
     expect(text).toMatch(/excluded, \|R\| = 0: \d+/);
     expect(text).toMatch(/HNSW vs exact recall, new: @10 /);
     const file = JSON.parse(readFileSync(json, 'utf8')) as EvalFile;
-    expect(file).toMatchObject({ world: 'world-small-42-v1', scale: 'small', seed: 42 });
+    expect(file).toMatchObject({ world: 'world-small-42-v2', scale: 'small', seed: 42 });
     expect(file.report.ks).toEqual([10, 50, 200]);
     expect(file.report.users.evaluated.established).toBe(100);
     // The trained feed beats the popularity baseline on both slices (exit 0), as on the medium world.

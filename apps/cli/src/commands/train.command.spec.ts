@@ -21,13 +21,13 @@ describe('foryou train (small world)', () => {
   it('trains, reports epochs and a summary, and writes the artifact with its HNSW index', async () => {
     expect(await runTrain(options(), { io, interactive: false })).toBe(0);
     const text = lines.join('');
-    expect(text).toContain('World world-small-42-v1: 1,000 users, 10,000 posts');
+    expect(text).toContain('World world-small-42-v2: 1,000 users, 10,000 posts');
     expect(text).toMatch(/retrieval epoch 1\/2 · loss \d/);
     expect(text).toMatch(/ranking epoch 2\/2 · loss \d/);
     expect(text).toMatch(/Trained phoenix-v1-[0-9a-f]{12} → /);
     expect(text).toMatch(/holdout [\d.]+ vs base rate [\d.]+/);
     expect(text).toMatch(/HNSW index [\d.]+ s \(built, 10,000 posts\)/);
-    const dir = join(out, 'world-small-42-v1-phoenix-v1');
+    const dir = join(out, 'world-small-42-v2-phoenix-v1');
     expect(readdirSync(dir).sort()).toEqual([
       expect.stringMatching(/^index-.*\.hnsw$/),
       'manifest.json',
@@ -44,7 +44,7 @@ describe('foryou train (small world)', () => {
   });
 
   it('refuses a corrupted artifact without --force and replaces it with --force', async () => {
-    const model = join(out, 'world-small-42-v1-phoenix-v1', 'model.bin');
+    const model = join(out, 'world-small-42-v2-phoenix-v1', 'model.bin');
     const bytes = readFileSync(model);
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(model, bytes);

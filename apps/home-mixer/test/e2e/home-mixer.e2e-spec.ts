@@ -58,6 +58,37 @@ function waitFor<T>(arrivals: EventEmitter, find: () => T | undefined): Promise<
   });
 }
 
+interface DebugFeed {
+  items: { id: string; served_type: string }[];
+  ledger: {
+    candidates: {
+      id: string;
+      sources: { source: string; version?: string }[];
+      fieldOrigins: Record<string, string>;
+      fate: { bucket: string; component?: string; reason: string };
+    }[];
+  };
+  degradation: { degraded: boolean; components: { component: string; status: string }[] };
+}
+
+/**
+ * The first of at most `attempts` debug responses in which every component completed. The debug
+ * endpoint records nothing, so asking again changes nothing; a degraded response (on a loaded machine
+ * a component can miss its budget — e.g. an unscored page falls back to id order) cannot tell the
+ * fixture's story. Throws, listing what was degraded, when no response is complete.
+ */
+async function completeDebugFeed(url: string, attempts = 40): Promise<DebugFeed> {
+  const degraded: string[] = [];
+  for (let i = 0; i < attempts; i++) {
+    const debug = (await (await fetch(url)).json()) as DebugFeed;
+    if (!debug.degradation.degraded) {
+      return debug;
+    }
+    degraded.push(debug.degradation.components.map((c) => `${c.component}:${c.status}`).join(','));
+  }
+  throw new Error(`no complete debug response in ${attempts} attempts: ${degraded.join(' | ')}`);
+}
+
 describe('home-mixer with Thunder and Phoenix as processes', () => {
   let stack: Stack;
   let collector: Awaited<ReturnType<typeof startCollector>>;
@@ -72,55 +103,70 @@ describe('home-mixer with Thunder and Phoenix as processes', () => {
     collector.server.close();
   }, 60_000);
 
-  // With the trained two-tower model, xiaolin's retrieval does not reliably rank the fixture's B and E
-  // within k (they were placed near her *latent* interests, which Phoenix learns only approximately from
-  // her 10–11 engagements). What must hold end to end is asserted here; B's and E's stories are asserted
-  // with the world-backed doubles in for-you.pipeline.spec.ts.
-  it('should serve A (Thunder) and F, explain C (and D, E when retrieved), and never serve D or E', async () => {
-    const debug = (await (
-      await fetch(`${stack.homeMixer}/v1/feed/for-you/debug?viewer_id=${FIXTURE.viewerId}`)
-    ).json()) as {
-      ledger: {
-        candidates: {
-          id: string;
-          sources: { source: string; version?: string }[];
-          fate: { bucket: string; reason: string };
-        }[];
-      };
-      degradation: { degraded: boolean; components: unknown[] };
-    };
+  it('should tell the A–F story with the trained models: A and B on the first page, C, D and E dropped with their reasons, F placed', async () => {
+    const debug = await completeDebugFeed(
+      `${stack.homeMixer}/v1/feed/for-you/debug?viewer_id=${FIXTURE.viewerId}&limit=20`,
+    );
     const record = (id: string) => debug.ledger.candidates.find((c) => c.id === id);
-    expect(record(FIXTURE.C)?.fate.reason).toBe('previously_served');
-    expect(record(FIXTURE.A)?.sources.map((s) => s.source)).toContain('ThunderSource');
+    const sourcesOf = (id: string) => record(id)?.sources.map((s) => s.source);
+    const item = (id: string) => debug.items.find((i) => i.id === id);
+
+    // A: in-network from Thunder, on the first page.
+    expect(sourcesOf(FIXTURE.A)).toContain('ThunderSource');
+    expect(record(FIXTURE.A)?.fate).toMatchObject({ bucket: 'selected' });
+    expect(item(FIXTURE.A)).toMatchObject({ served_type: 'in_network' });
+    // B: found by the trained two-tower retrieval, ranked by the trained ranker, on the first page.
+    expect(sourcesOf(FIXTURE.B)).toContain('PhoenixRetrievalSource');
+    expect(record(FIXTURE.B)?.fieldOrigins).toMatchObject({
+      predictions: 'PhoenixScorer',
+      score: 'WeightedScorer',
+    });
+    expect(record(FIXTURE.B)?.fate).toMatchObject({ bucket: 'selected' });
+    expect(item(FIXTURE.B)).toMatchObject({ served_type: 'oon_retrieval' });
+    // C: served before.
+    expect(record(FIXTURE.C)?.fate).toMatchObject({
+      bucket: 'filtered',
+      component: 'PreviouslyServedFilter',
+      reason: 'previously_served',
+    });
+    // D and E: retrieved, then dropped — D's author is blocked, E's safety label is unknown (fail-closed).
+    expect(sourcesOf(FIXTURE.D)).toContain('PhoenixRetrievalSource');
+    expect(record(FIXTURE.D)?.fate).toMatchObject({
+      bucket: 'filtered',
+      component: 'AuthorSocialgraphFilter',
+      reason: 'blocked_author',
+    });
+    expect(sourcesOf(FIXTURE.E)).toContain('PhoenixRetrievalSource');
+    expect(record(FIXTURE.E)?.fate).toMatchObject({
+      bucket: 'filtered',
+      component: 'SafetyFilter',
+      reason: 'safety_unknown',
+    });
+    // F: placed in a safe gap, never first or last.
+    expect(record(FIXTURE.F)?.fate.bucket).toBe('selected');
+    expect(record(FIXTURE.F)?.fate.reason).toMatch(/^safe gap/);
+    const page = debug.items.map((i) => i.id);
+    expect(page.indexOf(FIXTURE.F)).toBeGreaterThan(0);
+    expect(page.indexOf(FIXTURE.F)).toBeLessThan(page.length - 1);
+
     const retrieved = debug.ledger.candidates.filter((c) =>
       c.sources.some((s) => s.source === 'PhoenixRetrievalSource'),
     );
     expect(retrieved.length).toBeGreaterThan(50);
     expect(retrieved[0]!.sources.find((s) => s.source === 'PhoenixRetrievalSource')!.version).toMatch(
-      /^phoenix-v1-[0-9a-f]+\/world-small-42-v1$/,
+      /^phoenix-v1-[0-9a-f]+\/world-small-42-v2$/,
     );
-    // D and E are only present when retrieval ranks them within k; when present, they are explained.
-    for (const [id, reason] of [
-      [FIXTURE.D, 'blocked_author'],
-      [FIXTURE.E, 'safety_unknown'],
-    ] as const) {
-      const r = record(id);
-      if (r) {
-        expect(r.fate.reason).toBe(reason);
-      }
-    }
 
+    // The real feed (it records what it served, so it is asked once): valid, request id echoed, and
+    // whatever a loaded machine lets it complete, never D or E.
     const res = await fetch(`${stack.homeMixer}/v1/feed/for-you?viewer_id=${FIXTURE.viewerId}&limit=20`, {
       headers: { 'x-request-id': 'e2e-request-0001' },
     });
     expect(res.headers.get('x-request-id')).toBe('e2e-request-0001');
-    const feed = FeedResponseSchema.parse(await res.json());
-    const ids = feed.items.map((i) => i.id);
-    expect(ids).toContain(FIXTURE.F);
-    expect(feed.items.some((i) => i.served_type === 'in_network')).toBe(true);
+    const ids = FeedResponseSchema.parse(await res.json()).items.map((i) => i.id);
     expect(ids).not.toContain(FIXTURE.D);
     expect(ids).not.toContain(FIXTURE.E);
-  });
+  }, 120_000);
 
   it('should export HTTP and pipeline spans over OTLP in one trace', async () => {
     await fetch(`${stack.homeMixer}/v1/feed/for-you?viewer_id=u2`, {

@@ -32,7 +32,7 @@ describe('RetrievalService', () => {
 
   it('returns k posts, complete, by (similarity desc, id asc), with versions; never the viewer’s own', async () => {
     const res = await service.retrieve(query, UNBOUNDED);
-    expect(res).toMatchObject({ status: 'complete', index: 'hnsw', corpusVersion: 'world-small-42-v1' });
+    expect(res).toMatchObject({ status: 'complete', index: 'hnsw', corpusVersion: 'world-small-42-v2' });
     expect(res.posts).toHaveLength(20);
     const sorted = [...res.posts].sort(
       (a, b) => b.similarity - a.similarity || (a.postId < b.postId ? -1 : 1),
