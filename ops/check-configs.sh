@@ -2,7 +2,8 @@
 # Validates the ops configs with the real tools that read them:
 #   - ops/prometheus/prometheus.yml      promtool check config   (Debian package `prometheus`)
 #   - alerts/*.rules.yml, alerts/generated/*.rules.yml, alerts/drill/*.drill.yml
-#                                        promtool check rules
+#                                        promtool check rules (hand-written: feed-invariants, thunder,
+#                                        async-work; generated from slo/)
 #   - alerts/tests/**/*.test.yml         promtool test rules (generated SLO tests + hand-written ones)
 #   - alerts/alertmanager.yml            amtool check-config + `amtool config routes test` cases
 #                                        (Debian package `prometheus-alertmanager`)
@@ -88,6 +89,8 @@ if command -v amtool >/dev/null 2>&1; then
   run 'route: no severity → ticket (nothing dropped)' route_case ticket alertname=Unlabelled
   run 'route: drill="true" page → drill (never the pager)' route_case drill severity=page drill=true
   run 'route: hand-written page (FeedSafetyInvariantViolated) → pager' route_case pager alertname=FeedSafetyInvariantViolated severity=page
+  run 'route: async-work page (WorkersTargetDown) → pager' route_case pager alertname=WorkersTargetDown severity=page
+  run 'route: async-work ticket (SideEffectQuarantineGrowing) → ticket' route_case ticket alertname=SideEffectQuarantineGrowing severity=ticket
   inhibit_check='
 import sys, yaml
 am = yaml.safe_load(open("alerts/alertmanager.yml"))
@@ -101,9 +104,19 @@ ok = any(
     for r in rules
 )
 assert ok, "need an inhibit rule: page mutes ticket with equal [sloth_id], sloth_id required on both sides"
+for down, target in [
+    ("HomeMixerTargetDown", "sloth_service=\"home-mixer\""),
+    ("WorkersTargetDown", "sloth_id=\"home-mixer-served-history-freshness\""),
+]:
+    assert any(
+        r.get("source_matchers") == ["alertname=\"%s\"" % down]
+        and "alertname=\"SLOSignalAbsent\"" in r.get("target_matchers", [])
+        and target in r.get("target_matchers", [])
+        for r in rules
+    ), "need an inhibit rule: %s mutes SLOSignalAbsent{%s}" % (down, target)
 '
   if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' >/dev/null 2>&1; then
-    run 'inhibition: page mutes ticket of the same SLO (equal: sloth_id)' python3 -c "$inhibit_check"
+    run 'inhibition: page mutes ticket of the same SLO; a target down mutes its SLIs'"'"' no-data alert' python3 -c "$inhibit_check"
   else
     skip 'python3 with PyYAML not found (apt-get install python3-yaml)'
   fi

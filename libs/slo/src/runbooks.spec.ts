@@ -18,6 +18,31 @@ const HOME_MIXER_PATHS = [
   '/v1/admin/faults',
 ];
 
+/** workers HTTP paths a runbook may name (apps/workers/src/http/http-server.ts). */
+const WORKERS_PATHS = ['/healthz', '/readyz', '/metrics'];
+
+/**
+ * Commands and subcommands of the foryou CLI (`node apps/cli/dist/main.js <command> [<subcommand>]`), read
+ * from its sources as text (`new Command('<name>')`): libraries do not import apps.
+ */
+function cliCommands(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+        for (const [, name] of readFileSync(path, 'utf8').matchAll(/new Command\('([a-z][a-z-]*)'\)/g)) {
+          names.add(name!);
+        }
+      }
+    }
+  };
+  walk(join(ROOT, 'apps/cli/src'));
+  return names;
+}
+
 function runbooks(): { name: string; text: string }[] {
   return readdirSync(join(ROOT, 'runbooks'))
     .filter((f) => f.endsWith('.md') && f !== 'README.md')
@@ -49,6 +74,8 @@ describe('runbooks', () => {
       services: Record<string, unknown>;
     };
     const sloCommands = new Set(program().commands.map((c) => c.name()));
+    const cli = cliCommands();
+    expect(['dlq', 'list', 'inspect', 'replay', 'reconcile'].filter((c) => !cli.has(c))).toEqual([]);
     const problems: string[] = [];
     for (const { name, text } of runbooks()) {
       const where = `runbooks/${name}.md`;
@@ -65,7 +92,7 @@ describe('runbooks', () => {
         }
       }
       for (const [word] of text.matchAll(
-        /\b[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(?:BudgetBurn|Absent|Violated|Down|Unavailable|Spike|High)\b/g,
+        /\b[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(?:BudgetBurn|Absent|Violated|Down|Unavailable|Spike|High|Aging|Growing|Draining|Missing)\b/g,
       )) {
         if (!alertNames.has(word)) {
           problems.push(`${where}: alert ${word} does not exist`);
@@ -95,6 +122,19 @@ describe('runbooks', () => {
       for (const [, path] of text.matchAll(/127\.0\.0\.1:8080(\/[a-z0-9/-]*[a-z0-9])/g)) {
         if (!HOME_MIXER_PATHS.some((p) => path === p || path!.startsWith(`${p}/`))) {
           problems.push(`${where}: home-mixer endpoint ${path} does not exist`);
+        }
+      }
+      for (const [, path] of text.matchAll(/127\.0\.0\.1:8083(\/[a-z0-9/-]*[a-z0-9])/g)) {
+        if (!WORKERS_PATHS.includes(path!)) {
+          problems.push(`${where}: workers endpoint ${path} does not exist`);
+        }
+      }
+      // The command and, when there is one, the subcommand (an argument is written as <placeholder>).
+      for (const [, words] of text.matchAll(/node apps\/cli\/dist\/main\.js((?: [a-z][a-z-]*){1,2})/g)) {
+        for (const word of words!.trim().split(' ')) {
+          if (!cli.has(word)) {
+            problems.push(`${where}: foryou CLI command ${word} does not exist`);
+          }
         }
       }
     }

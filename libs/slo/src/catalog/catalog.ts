@@ -79,12 +79,17 @@ export class MetricCatalog {
     return this._series.get(name);
   }
 
-  /** The metric family by its base name (histograms without suffix). */
-  metric(name: string): { job: JobCatalog; metric: CatalogMetric } | undefined {
-    for (const job of this.jobs) {
-      const metric = job.metrics.find((m) => m.name === name);
+  /**
+   * The metric family by its base name (histograms without suffix), from `job`'s catalog when given,
+   * else from the first job that has it. Several jobs can expose one family (home-mixer declares
+   * foryou_side_effect_completion_seconds but only the workers observe it), so an SLI that selects a job
+   * is checked against that job's buckets.
+   */
+  metric(name: string, job?: string): { job: JobCatalog; metric: CatalogMetric } | undefined {
+    for (const candidate of this.jobs.filter((j) => job === undefined || j.job === job)) {
+      const metric = candidate.metrics.find((m) => m.name === name);
       if (metric) {
-        return { job, metric };
+        return { job: candidate, metric };
       }
     }
     return undefined;

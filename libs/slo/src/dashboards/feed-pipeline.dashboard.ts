@@ -86,25 +86,26 @@ export const feedPipeline: DashboardSpec = {
     },
     {
       title: 'Side effects by outcome',
-      description: 'foryou_side_effects_total (UpdateServedHistory, CacheCandidates): completed vs failed.',
+      description:
+        'foryou_side_effects_total: home-mixer accepted / rejected (outbox commit before the response), workers completed / failed (applied / quarantined). Details: foryou-async-work.',
       kind: 'timeseries',
       unit: 'ops',
       queries: [
         {
-          expr: `sum by (effect, outcome) (rate(foryou_side_effects_total{job="home-mixer"}[${RATE}]))`,
-          legend: '{{effect}} {{outcome}}',
+          expr: `sum by (job, effect, outcome) (rate(foryou_side_effects_total{job=~"home-mixer|workers"}[${RATE}]))`,
+          legend: '{{job}} {{effect}} {{outcome}}',
         },
       ],
     },
     {
       title: 'Served-history freshness p99',
       description:
-        'foryou_side_effect_completion_seconds: response accepted → side effect completed (SLO: 1 s).',
+        'foryou_side_effect_completion_seconds (workers): outbox commit → side effect applied by the workers (SLO: 1 s).',
       kind: 'timeseries',
       unit: 's',
       queries: [
         {
-          expr: `histogram_quantile(0.99, sum by (le, effect) (rate(foryou_side_effect_completion_seconds_bucket{job="home-mixer"}[${RATE}])))`,
+          expr: `histogram_quantile(0.99, sum by (le, effect) (rate(foryou_side_effect_completion_seconds_bucket{job="workers"}[${RATE}])))`,
           legend: '{{effect}}',
         },
       ],

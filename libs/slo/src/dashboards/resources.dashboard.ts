@@ -3,8 +3,9 @@ import type { DashboardSpec } from './panels';
 const RATE = '$__rate_interval';
 
 /**
- * Third page (USE): event loop, memory, CPU per process, and Redis as home-mixer sees it (there is no
- * Redis exporter in the stack; Redis trouble shows as failing served-history reads and writes).
+ * Third page (USE): event loop, memory, CPU per process (home-mixer, thunder, phoenix, workers), and Redis
+ * as home-mixer sees it (there is no Redis exporter in the stack; Redis trouble shows as failing
+ * served-history reads and rejected outbox commits).
  */
 export const resources: DashboardSpec = {
   uid: 'foryou-resources',
@@ -52,7 +53,7 @@ export const resources: DashboardSpec = {
     {
       title: 'Redis from home-mixer: served-history and cache errors',
       description:
-        'Degraded ServedHistory / CachedPosts reads and failed side-effect writes: all go to Redis. No Redis exporter runs in this stack.',
+        'Degraded ServedHistory / CachedPosts reads and side effects not accepted (outbox commit rejected; failed in the in-process test mode): all go to Redis. No Redis exporter runs in this stack.',
       kind: 'timeseries',
       unit: 'ops',
       queries: [
@@ -61,8 +62,8 @@ export const resources: DashboardSpec = {
           legend: '{{component}} degraded',
         },
         {
-          expr: `sum by (effect) (rate(foryou_side_effects_total{job="home-mixer",outcome="failed"}[${RATE}]))`,
-          legend: '{{effect}} failed',
+          expr: `sum by (effect, outcome) (rate(foryou_side_effects_total{job="home-mixer",outcome=~"rejected|failed"}[${RATE}]))`,
+          legend: '{{effect}} {{outcome}}',
         },
       ],
     },

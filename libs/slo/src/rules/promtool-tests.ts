@@ -236,17 +236,18 @@ export function counterValues(increments: readonly { perStep: number; steps: num
   return parts.join(' ');
 }
 
-/** Per-step increment of one fixture series in one phase. */
-function increment(counts: TestSeries['counts'], valid: number, ratio: number): number {
+/** Per-step increment of one fixture series in one phase (its `share` of the events it counts). */
+function increment(series: TestSeries, valid: number, ratio: number): number {
   const bad = ratio < 0 ? valid : valid * ratio;
-  switch (counts) {
+  const share = series.share ?? 1;
+  switch (series.counts) {
     case 'good':
-      return valid - bad;
+      return (valid - bad) * share;
     case 'bad':
-      return bad;
+      return bad * share;
     case 'all':
     case 'ignored':
-      return valid;
+      return valid * share;
   }
 }
 
@@ -261,7 +262,7 @@ function inputSeries(
       scenario.phases.map((p) => {
         const valid = (p.perMinute ?? EVENTS_PER_MINUTE) * scenario.intervalMinutes;
         const ratio = p.errorRatio < 0 ? -1 : Math.min(1, p.errorRatio * budget);
-        return { perStep: increment(f.counts, valid, ratio), steps: p.minutes / scenario.intervalMinutes };
+        return { perStep: increment(f, valid, ratio), steps: p.minutes / scenario.intervalMinutes };
       }),
     ),
   }));
@@ -376,7 +377,7 @@ function absentCase(ctx: SloContext): PromtoolTestCase {
     input_series: fixture.map((f) => ({
       series: f.series,
       // absent (_) until `silent` minutes, then a healthy counter.
-      values: `_x${silent} ${counterValues([{ perStep: increment(f.counts, valid, 0), steps: 20 }]).replace(/^0 /, '')}`,
+      values: `_x${silent} ${counterValues([{ perStep: increment(f, valid, 0), steps: 20 }]).replace(/^0 /, '')}`,
     })),
     alert_rule_test: [
       { eval_time: `${firingAt - 5}m`, alertname: alert.alert, exp_alerts: [] },

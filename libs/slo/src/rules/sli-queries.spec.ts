@@ -1,13 +1,13 @@
 import { MetricCatalog } from '../catalog/catalog';
 import { SloSchema, type Slo } from '../spec/schema';
-import { atWindow, checkLatencyThreshold, latencyQueries, leMatcher } from './sli-queries';
+import { atWindow, checkLatencyThreshold, latencyQueries, leMatcher, selectedJob } from './sli-queries';
 
-function latencySlo(threshold: number, histogram = 'foo_seconds'): Slo {
+function latencySlo(threshold: number, histogram = 'foo_seconds', selector = 'job="a"'): Slo {
   return SloSchema.parse({
     name: 'x',
     objective: 99,
     description: 'x',
-    sli: { latency: { histogram, selector: 'job="a"', threshold_seconds: threshold } },
+    sli: { latency: { histogram, selector, threshold_seconds: threshold } },
     alerting: { name: 'XBurn', runbook: 'runbooks/XBurn.md', dashboard: 'd' },
   });
 }
@@ -26,6 +26,13 @@ const catalog = new MetricCatalog([
     status: 'pending',
     todo: 'capture it',
     metrics: [{ name: 'baz_seconds', type: 'histogram', labels: [], buckets: [5] }],
+  },
+  {
+    // Declares foo_seconds but never observes it (as home-mixer declares the completion histogram the
+    // workers observe): no buckets known.
+    job: 'c',
+    status: 'live',
+    metrics: [{ name: 'foo_seconds', type: 'histogram', labels: [], buckets: [] }],
   },
 ]);
 
@@ -52,13 +59,29 @@ describe('latency SLIs', () => {
     expect(checkLatencyThreshold(latencySlo(0.3), catalog)).toBeNull();
     expect(() => checkLatencyThreshold(latencySlo(0.25), catalog)).toThrow('not a bucket boundary');
     expect(() => checkLatencyThreshold(latencySlo(0.3, 'bar_total'), catalog)).toThrow('not a histogram');
-    expect(() => checkLatencyThreshold(latencySlo(0.3, 'nope'), catalog)).toThrow('in no metric catalog');
+    expect(() => checkLatencyThreshold(latencySlo(0.3, 'nope', ''), catalog)).toThrow('in no metric catalog');
   });
 
   it('should report, not pass silently, a threshold checked only against a pending catalog', () => {
-    expect(checkLatencyThreshold(latencySlo(5, 'baz_seconds'), catalog)).toContain('pending');
-    expect(() => checkLatencyThreshold(latencySlo(4, 'baz_seconds'), catalog)).toThrow(
+    expect(checkLatencyThreshold(latencySlo(5, 'baz_seconds', 'job="b"'), catalog)).toContain('pending');
+    expect(() => checkLatencyThreshold(latencySlo(4, 'baz_seconds', 'job="b"'), catalog)).toThrow(
       'not a bucket boundary',
     );
+  });
+
+  it('should check the threshold against the catalog of the job the selector pins', () => {
+    expect(selectedJob('job="workers",effect="X"')).toBe('workers');
+    expect(selectedJob('effect="X", job = "workers"')).toBe('workers');
+    expect(selectedJob('job=~"a|c"')).toBeUndefined();
+    expect(selectedJob('job!="a"')).toBeUndefined();
+    expect(checkLatencyThreshold(latencySlo(0.3, 'foo_seconds', 'job="a"'), catalog)).toBeNull();
+    expect(() => checkLatencyThreshold(latencySlo(0.3, 'foo_seconds', 'job="c"'), catalog)).toThrow(
+      'not a bucket boundary of foo_seconds (buckets: none known)',
+    );
+    expect(() => checkLatencyThreshold(latencySlo(0.3, 'foo_seconds', 'job="zzz"'), catalog)).toThrow(
+      "not in the metric catalog of job 'zzz'",
+    );
+    // No job in the selector: the first catalog that has the family.
+    expect(checkLatencyThreshold(latencySlo(0.3, 'foo_seconds', 'le!=""'), catalog)).toBeNull();
   });
 });

@@ -60,6 +60,11 @@ export function atWindow(template: string, window: string): string {
   return template.replace(WINDOW_TEMPLATE, window);
 }
 
+/** The job an SLI selector pins with `job="…"`, if it does (then only that job's catalog counts). */
+export function selectedJob(selector: string): string | undefined {
+  return /(?:^|[\s,{])job\s*=\s*"([^"]+)"/.exec(selector)?.[1];
+}
+
 /**
  * Refuses a latency SLI whose threshold is not a bucket boundary of its histogram (the good-event count
  * would otherwise be silently wrong). Returns a TODO line when the histogram's job is still pending.
@@ -69,10 +74,13 @@ export function checkLatencyThreshold(slo: Slo, catalog: MetricCatalog): string 
   if (!sli) {
     return null;
   }
-  const found = catalog.metric(sli.histogram);
+  const job = selectedJob(sli.selector);
+  const found = catalog.metric(sli.histogram, job);
   if (!found) {
     throw new SliError(
-      `${slo.name}: histogram ${sli.histogram} is in no metric catalog (slo/metrics/*.yaml)`,
+      job === undefined
+        ? `${slo.name}: histogram ${sli.histogram} is in no metric catalog (slo/metrics/*.yaml)`
+        : `${slo.name}: histogram ${sli.histogram} is not in the metric catalog of job '${job}' (slo/metrics/${job}.yaml)`,
     );
   }
   if (found.metric.type !== 'histogram') {

@@ -9,7 +9,8 @@ import { parseDuration } from './duration';
  *  - `alerting.runbook` / `alerting.dashboard`: required, checked to exist;
  *  - `alerting.min_events`: optional minimum-traffic guard on every burn-rate pair;
  *  - `alerting.absent_alert`: the no-data alert's `for` and severity;
- *  - `test_series`: how generated promtool tests drive raw counters for an `events` SLI.
+ *  - `test_series`: how generated promtool tests drive raw counters (required for an `events` SLI;
+ *    optional for a latency SLI, whose default is count = all and bucket(threshold) = good).
  */
 
 const LabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
@@ -92,6 +93,12 @@ export const TestSeriesSchema = z
     series: z.string().min(1),
     /** good: good events · bad: bad events · all: every valid event · ignored: not valid (must not count). */
     counts: z.enum(['good', 'bad', 'all', 'ignored']),
+    /**
+     * The fraction of those events this series carries (default 1), for events split across several
+     * series: e.g. bad events that are either a failed job (workers) or a rejected outbox commit
+     * (home-mixer) — `share: 0.5` on each. The SLI must add the series up for the tests to pass.
+     */
+    share: z.number().gt(0).lte(1).optional(),
   })
   .strict();
 
