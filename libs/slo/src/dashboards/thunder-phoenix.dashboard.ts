@@ -3,14 +3,14 @@ import type { DashboardSpec } from './panels';
 const RATE = '$__rate_interval';
 
 /**
- * Thunder from its own metrics (job thunder); Phoenix from home-mixer's side (its components) until
- * Phoenix exports metrics of its own (apps/phoenix/src/telemetry/metrics.ts does not exist yet).
+ * Thunder from its own metrics (job thunder); Phoenix from its own (job phoenix: server-side handling,
+ * shedding, retrieval status, unscored candidates) and from home-mixer's side (what the caller saw).
  */
 export const thunderPhoenix: DashboardSpec = {
   uid: 'foryou-thunder-phoenix',
   title: 'foryou / Thunder & Phoenix',
   description:
-    'In-network store ingestion and serving; Phoenix retrieval and ranking as home-mixer sees them.',
+    'In-network store ingestion and serving; Phoenix retrieval and ranking, server side and as home-mixer sees them.',
   tags: ['foryou', 'thunder', 'phoenix'],
   panels: [
     {
@@ -80,6 +80,60 @@ export const thunderPhoenix: DashboardSpec = {
           expr: `sum by (component, outcome) (rate(foryou_pipeline_component_outcomes_total{job="home-mixer",component=~"ThunderSource|PhoenixRetrievalSource|PhoenixScorer"}[${RATE}]))`,
           legend: '{{component}} {{outcome}}',
         },
+      ],
+    },
+    {
+      title: 'Phoenix calls by rpc and outcome (server side)',
+      description:
+        'foryou_phoenix_requests_total: ok, invalid, rejected (shed beyond PHOENIX_MAX_CONCURRENT_REQUESTS), deadline_exceeded, cancelled, unavailable, error.',
+      kind: 'timeseries',
+      unit: 'reqps',
+      queries: [
+        {
+          expr: `sum by (rpc, outcome) (rate(foryou_phoenix_requests_total{job="phoenix"}[${RATE}]))`,
+          legend: '{{rpc}} {{outcome}}',
+        },
+      ],
+    },
+    {
+      title: 'Phoenix handling time p99 (server side)',
+      description:
+        'foryou_phoenix_request_duration_seconds of ok calls; the gap to the home-mixer-side p95 is network and queueing.',
+      kind: 'timeseries',
+      unit: 's',
+      queries: [
+        {
+          expr: `histogram_quantile(0.99, sum by (le, rpc) (rate(foryou_phoenix_request_duration_seconds_bucket{job="phoenix",outcome="ok"}[${RATE}])))`,
+          legend: '{{rpc}} p99',
+        },
+      ],
+    },
+    {
+      title: 'Phoenix retrieval status and unscored candidates',
+      description:
+        'foryou_phoenix_retrieval_status_total (complete, partial, no_personalisation by index) and foryou_phoenix_rank_unscored_candidates_total (NaN predictions: post not in the corpus).',
+      kind: 'timeseries',
+      unit: 'ops',
+      queries: [
+        {
+          expr: `sum by (status, index) (rate(foryou_phoenix_retrieval_status_total{job="phoenix"}[${RATE}]))`,
+          legend: '{{status}} ({{index}})',
+        },
+        {
+          expr: `sum(rate(foryou_phoenix_rank_unscored_candidates_total{job="phoenix"}[${RATE}]))`,
+          legend: 'unscored candidates',
+        },
+      ],
+    },
+    {
+      title: 'Phoenix in flight, ready, corpus',
+      description: 'foryou_phoenix_requests_in_flight, foryou_phoenix_ready, foryou_phoenix_index_posts.',
+      kind: 'timeseries',
+      unit: 'short',
+      queries: [
+        { expr: 'sum(foryou_phoenix_requests_in_flight{job="phoenix"})', legend: 'in flight' },
+        { expr: 'min(foryou_phoenix_ready{job="phoenix"})', legend: 'ready' },
+        { expr: 'max(foryou_phoenix_index_posts{job="phoenix"}) / 1000', legend: 'corpus (thousands)' },
       ],
     },
   ],
