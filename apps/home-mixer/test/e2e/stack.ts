@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ReadyWaitError, waitForReady } from '@foryou/service-kit';
 import { Redis } from 'ioredis';
 
 const ROOT = join(__dirname, '../../../..');
@@ -40,23 +41,24 @@ export function startProc(name: string, script: string, env: NodeJS.ProcessEnv):
 
 /**
  * Bounded polling of `/readyz` on a process we spawned (the one place an e2e test waits on another
- * process's time): fails fast with the process output if it exits, or after `attempts`.
+ * process's time): fails fast with the process output if it exits (by code or by signal), or after
+ * `attempts`.
  */
 export async function waitReady(proc: Proc, url: string, attempts = 1200): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (proc.child.exitCode !== null) {
-      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output().slice(-3000)}`);
-    }
-    try {
-      if ((await fetch(url)).status === 200) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const exited =
+    proc.child.exitCode !== null || proc.child.signalCode !== null
+      ? Promise.resolve()
+      : once(proc.child, 'exit');
+  try {
+    await waitForReady(url, { attempts, intervalMs: 100, requestTimeoutMs: 2000, exited });
+  } catch (err) {
+    const how = proc.child.exitCode ?? proc.child.signalCode;
+    const what =
+      err instanceof ReadyWaitError && err.failure === 'exited'
+        ? `exited with ${how}`
+        : (err as Error).message;
+    throw new Error(`${proc.name} ${what}:\n${proc.output().slice(-3000)}`);
   }
-  throw new Error(`${proc.name} not ready after ${attempts} polls:\n${proc.output().slice(-3000)}`);
 }
 
 export interface Stack {
