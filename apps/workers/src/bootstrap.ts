@@ -7,7 +7,7 @@ import { SideEffectRuntime } from './side-effect-runtime';
 /** Boots the workers process; SIGTERM/SIGINT drain active jobs and exit 0. */
 export async function bootstrap(config: WorkerConfig, telemetry: TelemetryHandle): Promise<void> {
   const logger = createLogger({ service: config.serviceName, level: config.logLevel });
-  const runtime = new SideEffectRuntime(config, logger);
+  const runtime = await SideEffectRuntime.create(config, logger);
   runtime.start();
   const grox = config.grox.enabled ? createGroxRuntime(config, runtime.metrics.registry, logger) : undefined;
   await grox?.start();
@@ -21,6 +21,7 @@ export async function bootstrap(config: WorkerConfig, telemetry: TelemetryHandle
       concurrency: config.concurrency,
       max_schema_version: config.maxSchemaVersion ?? 'newest',
       grox: config.grox.enabled,
+      experiment_exposures: config.databaseUrl !== undefined,
     },
     'workers ready',
   );

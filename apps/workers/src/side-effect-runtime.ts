@@ -8,12 +8,21 @@ import {
   sideEffectJobOptions,
   DEFAULT_OUTBOX_STREAM,
   DEFAULT_RETRY_POLICY,
+  defineJob,
   Outbox,
+  type JobDefinition,
 } from '@foryou/async-work';
-import { FEED_JOBS, PRODUCED_JOB_TYPES, reconcileServedHistory } from '@foryou/feed-state';
+import { ExperimentStore, migrate } from '@foryou/experiments-store';
+import {
+  experimentExposuresJob,
+  FEED_JOBS,
+  PRODUCED_JOB_TYPES,
+  reconcileServedHistory,
+} from '@foryou/feed-state';
 import type { Logger } from '@foryou/telemetry';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Pool } from 'pg';
 import type { WorkerConfig } from './config/worker-config';
 import type { WorkerStatus } from './http/http-server';
 import { WorkerMetrics } from './telemetry/worker-metrics';
@@ -33,14 +42,29 @@ export class SideEffectRuntime {
   private _reconcileTimer: NodeJS.Timeout | undefined;
   private _running = false;
 
+  /**
+   * Opens what the runtime needs before it can take work: with `DATABASE_URL`, the experiments database
+   * (migrated here, so boot fails with a clear message when Postgres is unreachable).
+   */
+  static async create(config: WorkerConfig, logger: Logger): Promise<SideEffectRuntime> {
+    const pool = config.databaseUrl ? await openExperimentsDatabase(config.databaseUrl, logger) : undefined;
+    return new SideEffectRuntime(config, logger, pool);
+  }
+
   constructor(
     private readonly _config: WorkerConfig,
     private readonly _logger: Logger,
+    /** The migrated experiments database; without it `experiment-exposures.record` is not handled. */
+    private readonly _experimentsDb?: Pool,
   ) {
-    const registry = new JobRegistry(FEED_JOBS, _config.maxSchemaVersion);
+    const jobs: readonly JobDefinition<unknown>[] = _experimentsDb
+      ? [...FEED_JOBS, defineJob(experimentExposuresJob(new ExperimentStore(_experimentsDb)))]
+      : FEED_JOBS;
+    const registry = new JobRegistry(jobs, _config.maxSchemaVersion);
+    // Only what home-mixer always produces is required; the exposure job is optional (DATABASE_URL).
     registry.assertHandles(PRODUCED_JOB_TYPES);
     this.metrics = new WorkerMetrics(
-      new Map(FEED_JOBS.map((d) => [d.type, { effect: d.effect, pipeline: d.pipeline }])),
+      new Map(jobs.map((d) => [d.type, { effect: d.effect, pipeline: d.pipeline }])),
     );
     const barrier = crashBarrierFromEnv();
     this._state = new Redis(_config.redisUrl, { keyPrefix: _config.redisKeyPrefix, maxRetriesPerRequest: 3 });
@@ -174,5 +198,34 @@ export class SideEffectRuntime {
     await this._worker.close();
     await this._queue.close();
     this._state.disconnect();
+    await this._experimentsDb?.end();
   }
+}
+
+/** A pool on the experiments database, migrated; rejects (and closes the pool) when that fails. */
+async function openExperimentsDatabase(url: string, logger: Logger): Promise<Pool> {
+  const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // An idle client's connection dropping must not crash the process; queries on it fail and are retried.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'experiments database error'));
+  try {
+    const report = await migrate(pool);
+    logger.info({ applied: report.applied }, 'experiments database migrated');
+    return pool;
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new Error(
+      `experiments database (DATABASE_URL ${redactPassword(url)}) is unreachable or cannot be migrated: ${
+        err instanceof Error ? err.message : String(err)
+      }`,
+      { cause: err },
+    );
+  }
+}
+
+function redactPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) {
+    u.password = '***';
+  }
+  return u.toString();
 }

@@ -21,6 +21,17 @@ export {
   type EnvelopeContext,
 } from './jobs/feed-jobs';
 export {
+  classifySinkError,
+  EXPERIMENT_EXPOSURES_JOB,
+  experimentExposuresJob,
+  experimentExposuresWork,
+  MAX_EXPOSURES_PER_JOB,
+  toExposureSinkRow,
+  type ExperimentExposures,
+  type ExposureSink,
+  type ExposureSinkRow,
+} from './jobs/experiment-exposures';
+export {
   reconcileServedHistory,
   type Mismatch,
   type ReconcileOptions,

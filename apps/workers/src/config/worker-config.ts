@@ -61,6 +61,8 @@ const ConfigSchema = z.object({
   GROX_CLAIM_IDLE_MS: int(100, 3_600_000).default(60_000),
   /** How long finished graphs' records (graph, tasks, attempts) are kept. */
   GROX_RECORD_TTL_S: int(60, 30 * 86_400).default(86_400),
+  /** Experiments database (Postgres): when set, exposures are recorded there; when unset, that job is not handled. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('workers'),
   CODE_VERSION: z.string().min(1).default('0.1.0'),
@@ -90,6 +92,8 @@ export interface WorkerConfig {
     readonly maxRepairsPerSecond: number;
   };
   readonly grox: GroxConfig;
+  /** Experiments database; unset means `experiment-exposures.record` is not registered. */
+  readonly databaseUrl: string | undefined;
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string;
   readonly codeVersion: string;
@@ -151,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       claimIdleMs: c.GROX_CLAIM_IDLE_MS,
       recordTtlSeconds: c.GROX_RECORD_TTL_S,
     },
+    databaseUrl: c.DATABASE_URL,
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: c.OTEL_SERVICE_NAME,
     codeVersion: c.CODE_VERSION,
