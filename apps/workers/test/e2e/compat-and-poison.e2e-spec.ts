@@ -3,63 +3,33 @@ import {
   eventIdOf,
   Outbox,
   Quarantine,
-  SIDE_EFFECT_QUEUE,
   sideEffectJobOptions,
 } from '@foryou/async-work';
 import { envelopeFor, RedisServedHistoryRepository, servedHistoryWork } from '@foryou/feed-state';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { PrivateRedis } from '../../../thunder/test/support/redis-server';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { commitResponse, historyOf, loggedItemsByRequest } from '../support/feed-producer';
-import { eventually, WorkersProcess } from '../support/workers-process';
+import { WorkersBed } from '../support/workers-bed';
+import { eventually } from '../support/workers-process';
 
 jest.setTimeout(90_000);
 
 describe('workers: schema evolution, poison jobs and duplicate deliveries', () => {
-  let server: PrivateRedis;
+  let bed: WorkersBed;
   let redis: Redis;
   let queue: Queue;
-  const workers: WorkersProcess[] = [];
 
   beforeAll(async () => {
-    server = await PrivateRedis.start();
-    redis = new Redis(server.url, { keyPrefix: 'foryou:', maxRetriesPerRequest: null });
-    queue = new Queue(SIDE_EFFECT_QUEUE, {
-      connection: { url: server.url, maxRetriesPerRequest: null },
-      prefix: 'foryou-bull',
-    });
+    bed = await WorkersBed.start({ WORKER_ATTEMPTS: '3' });
+    ({ redis, queue } = bed);
   });
 
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
-    await redis.flushall();
-  });
+  afterEach(() => bed.reset(true));
 
-  afterAll(async () => {
-    await queue.close();
-    redis.disconnect();
-    await server.stop();
-  });
+  afterAll(() => bed.close());
 
-  async function spawnWorkers(env: Record<string, string> = {}): Promise<WorkersProcess> {
-    const w = await WorkersProcess.spawn(server.url, { WORKER_ATTEMPTS: '3', ...env });
-    workers.push(w);
-    return w;
-  }
-
-  async function settled(expectedCompleted: number, expectedFailed = 0): Promise<void> {
-    await eventually(async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-      return (
-        (await redis.xlen(DEFAULT_OUTBOX_STREAM)) === 0 &&
-        c['waiting'] === 0 &&
-        c['active'] === 0 &&
-        c['delayed'] === 0 &&
-        c['completed'] === expectedCompleted &&
-        c['failed'] === expectedFailed
-      );
-    }, `${expectedCompleted} completed and ${expectedFailed} quarantined`);
-  }
+  const settled = (completed: number, failed = 0) =>
+    bed.settled({ completed, failed }, `${completed} completed and ${failed} quarantined`);
 
   // Rolling upgrades and rollbacks mix producer and consumer versions (book 4.6 §11).
   it.each([
@@ -70,7 +40,7 @@ describe('workers: schema evolution, poison jobs and duplicate deliveries', () =
   ] as const)(
     'producer v$producer → worker v$worker: served history is applied ($requestType request type)',
     async ({ producer, worker, requestType }) => {
-      await spawnWorkers(worker === 1 ? { WORKER_MAX_SCHEMA_VERSION: '1' } : {});
+      await bed.spawn(worker === 1 ? { WORKER_MAX_SCHEMA_VERSION: '1' } : {});
       await commitResponse(redis, { requestId: 'r1', viewerId: 'v', postIds: ['a', 'b'] }, producer);
       await settled(2);
       expect(await historyOf(redis, 'v')).toEqual(['a', 'b']);
@@ -84,7 +54,7 @@ describe('workers: schema evolution, poison jobs and duplicate deliveries', () =
   );
 
   it('should quarantine poison and unknown-schema jobs with a reason while healthy jobs flow, and replay on request', async () => {
-    await spawnWorkers({ WORKER_MAX_SCHEMA_VERSION: '1' });
+    await bed.spawn({ WORKER_MAX_SCHEMA_VERSION: '1' });
     // A payload that can never be valid, an entry that is not an envelope, and an event whose producer
     // declared it needs a v2 reader (a breaking change) arriving at a v1 worker.
     const ctx = { requestId: 'bad-1', producer: 'test', createdAtMs: Date.now() };
@@ -116,8 +86,8 @@ describe('workers: schema evolution, poison jobs and duplicate deliveries', () =
     }
 
     // The fix for the v2-only event is a newer worker; after the upgrade an operator replays it.
-    await workers.splice(0)[0]!.stop();
-    await spawnWorkers();
+    await bed.stopWorkers(true);
+    await bed.spawn();
     const futureJob = held.find((q) => q.reason.includes('unknown_schema_version'))!;
     await expect(quarantine.replay(futureJob.jobId, 'test-operator')).resolves.toBe(true);
     await eventually(async () => (await historyOf(redis, 'v-future-1')).length === 1, 'replayed v2 event');
@@ -127,7 +97,7 @@ describe('workers: schema evolution, poison jobs and duplicate deliveries', () =
   });
 
   it('should retry a transient failure with backoff and quarantine it once the attempt budget is spent', async () => {
-    await spawnWorkers();
+    await bed.spawn();
     // A wrong-type key makes the served-history script fail on every attempt: transient by class.
     await redis.set('served:v-broken', 'not a sorted set');
     await commitResponse(redis, { requestId: 'tr-1', viewerId: 'v-broken', postIds: ['x'] });
@@ -137,7 +107,7 @@ describe('workers: schema evolution, poison jobs and duplicate deliveries', () =
   });
 
   it('should apply an effect once however often it is delivered', async () => {
-    await spawnWorkers();
+    await bed.spawn();
     const envelopes = await commitResponse(redis, {
       requestId: 'dup-1',
       viewerId: 'vd',

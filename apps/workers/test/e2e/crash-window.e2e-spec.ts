@@ -1,14 +1,14 @@
-import { CRASH_POINTS, DEFAULT_OUTBOX_STREAM, SIDE_EFFECT_QUEUE, type CrashPoint } from '@foryou/async-work';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { PrivateRedis } from '../../../thunder/test/support/redis-server';
+import { CRASH_POINTS, DEFAULT_OUTBOX_STREAM, type CrashPoint } from '@foryou/async-work';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import {
   commitResponse,
   historyOf,
   loggedItemsByRequest,
   type ProducedRequest,
 } from '../support/feed-producer';
-import { eventually, WorkersProcess } from '../support/workers-process';
+import { WorkersBed } from '../support/workers-bed';
+import { eventually } from '../support/workers-process';
 
 jest.setTimeout(90_000);
 
@@ -25,47 +25,18 @@ const REQUESTS: readonly ProducedRequest[] = [1, 2, 3].map((n) => ({
  * state (served history contents, one served-candidates entry per served item), not on counters.
  */
 describe('side effects survive a worker crash at every boundary', () => {
-  let server: PrivateRedis;
+  let bed: WorkersBed;
   let redis: Redis;
   let queue: Queue;
-  const workers: WorkersProcess[] = [];
 
   beforeAll(async () => {
-    server = await PrivateRedis.start();
-    redis = new Redis(server.url, { keyPrefix: 'foryou:', maxRetriesPerRequest: null });
-    queue = new Queue(SIDE_EFFECT_QUEUE, {
-      connection: { url: server.url, maxRetriesPerRequest: null },
-      prefix: 'foryou-bull',
-    });
+    bed = await WorkersBed.start({ WORKER_CONCURRENCY: '1' });
+    ({ redis, queue } = bed);
   });
 
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.kill()));
-    await redis.flushall();
-  });
+  afterEach(() => bed.reset());
 
-  afterAll(async () => {
-    await queue.close();
-    redis.disconnect();
-    await server.stop();
-  });
-
-  async function spawnWorkers(env: Record<string, string> = {}): Promise<WorkersProcess> {
-    const w = await WorkersProcess.spawn(server.url, { WORKER_CONCURRENCY: '1', ...env });
-    workers.push(w);
-    return w;
-  }
-
-  async function drained(): Promise<boolean> {
-    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed');
-    return (
-      (await redis.xlen(DEFAULT_OUTBOX_STREAM)) === 0 &&
-      c['waiting'] === 0 &&
-      c['active'] === 0 &&
-      c['delayed'] === 0 &&
-      c['completed'] === REQUESTS.length * 2
-    );
-  }
+  afterAll(() => bed.close());
 
   /** What must hold at the moment the process stopped at `point`, before it is killed. */
   async function expectStateAt(point: CrashPoint): Promise<void> {
@@ -108,13 +79,13 @@ describe('side effects survive a worker crash at every boundary', () => {
     for (const r of REQUESTS) {
       await commitResponse(redis, r);
     }
-    const first = await spawnWorkers({ FORYOU_CRASH_AT: point });
+    const first = await bed.spawn({ FORYOU_CRASH_AT: point });
     await first.reachedBarrier(point);
     await expectStateAt(point);
     await first.kill();
 
-    await spawnWorkers();
-    await eventually(drained, 'outbox and queue drained');
+    await bed.spawn();
+    await bed.settled({ completed: REQUESTS.length * 2 });
 
     const logged = await loggedItemsByRequest(redis);
     for (const r of REQUESTS) {
@@ -129,7 +100,7 @@ describe('side effects survive a worker crash at every boundary', () => {
   });
 
   it('loses nothing when Redis itself is killed and restarted mid-stream', async () => {
-    await spawnWorkers({ WORKER_CONCURRENCY: '4' });
+    await bed.spawn({ WORKER_CONCURRENCY: '4' });
     const accepted: ProducedRequest[] = [];
     const produce = async (from: number, to: number) => {
       for (let n = from; n < to; n++) {
@@ -143,8 +114,8 @@ describe('side effects survive a worker crash at every boundary', () => {
       }
     };
     await produce(0, 100);
-    await server.kill(); // while the worker still has a backlog
-    await server.restart();
+    await bed.server.kill(); // while the worker still has a backlog
+    await bed.server.restart();
     await produce(100, 200);
     await eventually(async () => {
       const logged = await loggedItemsByRequest(redis);
