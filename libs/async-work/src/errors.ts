@@ -1,10 +1,19 @@
+export const PERMANENT_REASONS = [
+  'malformed_envelope',
+  'unknown_job_type',
+  'unknown_schema_version',
+  'invalid_payload',
+  'rejected_by_handler',
+] as const;
+
 /** Why a job cannot succeed no matter how often it is retried. */
-export type PermanentReason =
-  | 'malformed_envelope'
-  | 'unknown_job_type'
-  | 'unknown_schema_version'
-  | 'invalid_payload'
-  | 'rejected_by_handler';
+export type PermanentReason = (typeof PERMANENT_REASONS)[number];
+
+/** The reason a PermanentJobError put in front of its message (`[reason] …`), if any. */
+export function permanentReasonOf(message: string): PermanentReason | undefined {
+  const tag = /^\[(\w+)\]/.exec(message)?.[1];
+  return (PERMANENT_REASONS as readonly string[]).includes(tag ?? '') ? (tag as PermanentReason) : undefined;
+}
 
 /**
  * A failure that retrying will not fix: the job goes to quarantine at once. Everything else a handler

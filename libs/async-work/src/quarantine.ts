@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseEnvelope } from './envelope';
+import { permanentReasonOf } from './errors';
 
 /** One quarantined job: the BullMQ failed set is the store; this adds what an operator needs to decide. */
 export interface QuarantinedJob {
@@ -57,8 +58,11 @@ export class Quarantine {
 
   /** Newest first. */
   async list(offset = 0, limit = 50): Promise<readonly QuarantinedJob[]> {
-    const jobs = await this._queue.getFailed(offset, offset + limit - 1);
-    return Promise.all(jobs.map((j) => this.describe(j)));
+    const [jobs, replays] = await Promise.all([
+      this._queue.getFailed(offset, offset + limit - 1),
+      this.replayCounts(),
+    ]);
+    return Promise.all(jobs.map((j) => this.describe(j, replays)));
   }
 
   async get(jobId: string): Promise<QuarantinedJob | undefined> {
@@ -66,7 +70,7 @@ export class Quarantine {
     if (!job || !(await job.isFailed())) {
       return undefined;
     }
-    return this.describe(job);
+    return this.describe(job, await this.replayCounts());
   }
 
   /**
@@ -105,21 +109,21 @@ export class Quarantine {
     });
   }
 
-  private async describe(job: Job): Promise<QuarantinedJob> {
-    const [first, audit] = await Promise.all([
-      this._redis.hget(this.firstFailedKey, job.id!),
-      this.audit(1000),
-    ]);
+  /** Replays per job id over the last 1000 audit records: read once per listing. */
+  private async replayCounts(): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map<string, number>();
+    for (const a of await this.audit(1000)) {
+      counts.set(a.jobId, (counts.get(a.jobId) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  private async describe(job: Job, replays: ReadonlyMap<string, number>): Promise<QuarantinedJob> {
+    const first = await this._redis.hget(this.firstFailedKey, job.id!);
     const envelope = parseEnvelope(job.data);
     const reason = job.failedReason ?? 'unknown';
     const classification =
-      /^\[(malformed_envelope|unknown_job_type|unknown_schema_version|invalid_payload|rejected_by_handler)\]/.test(
-        reason,
-      )
-        ? 'permanent'
-        : reason === 'unknown'
-          ? 'unknown'
-          : 'transient';
+      permanentReasonOf(reason) !== undefined ? 'permanent' : reason === 'unknown' ? 'unknown' : 'transient';
     const quarantinedAtMs = job.finishedOn ?? job.processedOn ?? job.timestamp;
     return {
       jobId: job.id!,
@@ -129,7 +133,7 @@ export class Quarantine {
       attempts: job.attemptsMade,
       firstFailedAtMs: first ? Number(first) : quarantinedAtMs,
       quarantinedAtMs,
-      replays: audit.filter((a) => a.jobId === job.id).length,
+      replays: replays.get(job.id!) ?? 0,
       data: job.data as unknown,
       ...(envelope
         ? {
