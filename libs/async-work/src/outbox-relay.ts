@@ -67,19 +67,7 @@ export class OutboxRelay {
           recovered = true;
         }
         await this.claimAbandoned();
-        const read = (await this._o.redis.xreadgroup(
-          'GROUP',
-          RELAY_GROUP,
-          this._consumer,
-          'COUNT',
-          this._o.batchSize ?? 100,
-          'BLOCK',
-          this._o.blockMs ?? 1000,
-          'STREAMS',
-          this._o.stream,
-          '>',
-        )) as [string, StreamEntry[]][] | null;
-        const entries = read?.[0]?.[1] ?? [];
+        const entries = await this.read('>', this._o.blockMs ?? 1000);
         if (entries.length > 0) {
           await this.relay(entries);
         }
@@ -112,23 +100,45 @@ export class OutboxRelay {
   private async drainPending(from: string): Promise<void> {
     let cursor = from;
     for (;;) {
-      const read = (await this._o.redis.xreadgroup(
-        'GROUP',
-        RELAY_GROUP,
-        this._consumer,
-        'COUNT',
-        this._o.batchSize ?? 100,
-        'STREAMS',
-        this._o.stream,
-        cursor,
-      )) as [string, StreamEntry[]][] | null;
-      const entries = read?.[0]?.[1] ?? [];
+      const entries = await this.read(cursor);
       if (entries.length === 0) {
         return;
       }
       await this.relay(entries);
       cursor = entries[entries.length - 1]![0];
     }
+  }
+
+  /** One XREADGROUP: new entries (`>`, blocking up to `blockMs`) or this consumer's pending ones after `cursor`. */
+  private async read(cursor: string, blockMs?: number): Promise<StreamEntry[]> {
+    const { redis, stream } = this._o;
+    const count = this._o.batchSize ?? 100;
+    const read = (
+      blockMs === undefined
+        ? await redis.xreadgroup(
+            'GROUP',
+            RELAY_GROUP,
+            this._consumer,
+            'COUNT',
+            count,
+            'STREAMS',
+            stream,
+            cursor,
+          )
+        : await redis.xreadgroup(
+            'GROUP',
+            RELAY_GROUP,
+            this._consumer,
+            'COUNT',
+            count,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            stream,
+            cursor,
+          )
+    ) as [string, StreamEntry[]][] | null;
+    return read?.[0]?.[1] ?? [];
   }
 
   private async claimAbandoned(): Promise<void> {
