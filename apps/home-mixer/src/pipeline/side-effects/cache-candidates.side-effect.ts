@@ -26,7 +26,8 @@ export class CacheCandidatesSideEffect implements DurableSideEffect {
   }
 
   async run(input: FeedSideEffectInput): Promise<void> {
-    await this._cache.apply(cacheWrite(input), this.work(input).businessKey);
+    const payload = cacheWrite(input);
+    await this._cache.apply(payload, candidateCacheWork(payload).businessKey);
   }
 }
 

@@ -25,7 +25,8 @@ export class LogServedCandidatesSideEffect implements DurableSideEffect {
   }
 
   async run(input: FeedSideEffectInput): Promise<void> {
-    await this._log.apply(record(input), this.work(input).businessKey);
+    const payload = record(input);
+    await this._log.apply(payload, servedCandidatesWork(payload).businessKey);
   }
 }
 

@@ -22,7 +22,8 @@ export class UpdateServedHistorySideEffect implements DurableSideEffect {
   }
 
   async run(input: FeedSideEffectInput): Promise<void> {
-    await this._repository.apply(update(input), this.work(input).businessKey);
+    const payload = update(input);
+    await this._repository.apply(payload, servedHistoryWork(payload).businessKey);
   }
 }
 
