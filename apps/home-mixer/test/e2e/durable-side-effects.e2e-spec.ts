@@ -1,20 +1,10 @@
 import { once } from 'node:events';
 import { SERVED_CANDIDATES_STREAM } from '@foryou/feed-state';
 import { Redis } from 'ioredis';
+import { eventually } from '../../../workers/test/support/workers-process';
 import { REDIS_URL, startStack, type Stack } from './stack';
 
 jest.setTimeout(240_000);
-
-/** Bounded polling of state another process writes. */
-async function eventually(check: () => Promise<boolean>, what: string, attempts = 400): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * The producer end of the crash matrix with real processes: home-mixer is stopped by a barrier right
