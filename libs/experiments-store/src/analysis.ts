@@ -1,7 +1,22 @@
-import type { BivariateMoments, SrmDay, UnivariateMoments } from '@foryou/experiments-stats';
+import {
+  normalQuantile,
+  ratioArmEstimate,
+  type BivariateMoments,
+  type SrmDay,
+  type UnivariateMoments,
+} from '@foryou/experiments-stats';
 import type { Pool } from 'pg';
 import { splitAtKills, type AnalysisPeriod } from './periods';
+import { cumulativeMultiSql, multiMomentsSql, type MetricPair } from './multi-sql';
 import { guardedQuery } from './pg-util';
+import {
+  quantileBoundsSql,
+  quantileEstimateSql,
+  type BoundFractions,
+  type QuantileSignal,
+} from './quantile-sql';
+import { windowParams } from './scope-sql';
+import { servingSignalSql, validateServingMetric, type ServingSignal } from './serving';
 import type { KillRow, OutcomeEventType, TimeWindow } from './types';
 import { isOutcomeEventType, validateTimeWindow } from './validate';
 
@@ -33,7 +48,20 @@ export type MetricDefinition =
    * Number of distinct exposed requests of the unit (an exposure without a request id counts on its
    * own), e.g. the denominator of a per-request rate. A request logged twice counts once.
    */
-  | { readonly source: 'exposures' };
+  | { readonly source: 'exposures' }
+  /**
+   * A serving fact of the unit's distinct exposed requests (migration 0004; a request logged twice
+   * counts once, with the largest value recorded): `sum` of a numeric signal (`latency_ms`,
+   * `items_returned`), or `count` of the requests where a boolean signal holds (`empty_feed`:
+   * items_returned = 0; `short_feed`: items_returned < requested_items). A request whose fact was
+   * not recorded (NULL) adds 0. Triggered: the requests with an exposure at or after the unit's first
+   * triggered exposure.
+   */
+  | {
+      readonly source: 'serving';
+      readonly signal: ServingSignal;
+      readonly aggregate: 'count' | 'sum';
+    };
 
 export interface AnalysisScope {
   readonly experimentKey: string;
@@ -116,16 +144,75 @@ export interface MultipleExposureCounts {
   readonly multipleByArm: number[];
 }
 
+/** A per-arm quantile of a numeric serving signal over the population's requests (`servingQuantile`). */
+export interface QuantileMetric {
+  readonly signal: QuantileSignal;
+  /** In (0, 1), e.g. 0.99. */
+  readonly quantile: number;
+}
+
+/** One arm's quantile with its distribution-free order-statistic interval (see `servingQuantile`). */
+export interface QuantileArm {
+  /** Distinct requests with the fact recorded. */
+  readonly n: number;
+  /** Units with at least one such request. */
+  readonly units: number;
+  /** percentile_disc(q): the order statistic X_(⌈q·n⌉). Null without requests. */
+  readonly estimate: number | null;
+  /** Per unit: y = requests with value ≤ estimate, x = requests (the clustered variance of F̂). */
+  readonly indicator: BivariateMoments;
+  /** √Var(F̂(estimate)) by the delta method over units; null with fewer than 2 units. */
+  readonly cdfSe: number | null;
+  /** Fractions q ∓ z·cdfSe, clamped to [0, 1]; the bounds are the order statistics at them. */
+  readonly fractions: readonly [number, number] | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  /** false when a fraction had to be clamped (a bound is the sample extreme: coverage not assured). */
+  readonly bounded: boolean;
+}
+
+export interface QuantileResult {
+  readonly experimentKey: string;
+  readonly arms: readonly string[];
+  readonly window: ResolvedWindow;
+  readonly signal: QuantileSignal;
+  readonly quantile: number;
+  /** Two-sided level of the intervals. */
+  readonly alpha: number;
+  readonly itt: QuantileArm[];
+  readonly triggered: QuantileArm[];
+  /** Requests of ITT units whose arm is not in `arms`, by variant. */
+  readonly unlisted: Readonly<Record<string, number>>;
+}
+
+/**
+ * Per-arm moments cumulated from the window start to the end of each UTC day (`cumulativeMoments`):
+ * `itt[d][a]` equals `ratioMoments` (or `metricMoments`, with x = 0) for arm a over
+ * [window.from, min(window.to, day d + 1)).
+ */
+export interface CumulativeMomentsResult {
+  readonly experimentKey: string;
+  readonly arms: readonly string[];
+  readonly window: ResolvedWindow;
+  /** UTC days (YYYY-MM-DD) on which something entered the sums, ascending. */
+  readonly days: string[];
+  readonly itt: BivariateMoments[][];
+  readonly triggered: BivariateMoments[][];
+  /** Units (ITT, whole window) whose arm is not in `arms`, by variant. */
+  readonly unlisted: Readonly<Record<string, number>>;
+}
+
+/** First and last exposure of the experiment in a window (null when there is none). */
+export interface ExposureSpan {
+  readonly first: Date | null;
+  readonly last: Date | null;
+  /** Exposure rows in the window. */
+  readonly exposures: number;
+}
+
 export interface PeriodResult<T> {
   readonly period: AnalysisPeriod;
   readonly result: T;
-}
-
-const NEG_INF = '-infinity';
-const POS_INF = 'infinity';
-
-function windowParams(window: TimeWindow | undefined): [string, string] {
-  return [window?.from?.toISOString() ?? NEG_INF, window?.to?.toISOString() ?? POS_INF];
 }
 
 function resolved(window: TimeWindow | undefined): ResolvedWindow {
@@ -150,6 +237,52 @@ function validateScope(scope: AnalysisScope): void {
   validateTimeWindow(scope.window);
 }
 
+function validatePairs(pairs: readonly MetricPair[]): void {
+  if (pairs.length === 0) {
+    throw new RangeError('pairs must not be empty');
+  }
+  pairs.forEach((p, k) => {
+    validateMetric(p.y, `pairs[${k}].y`);
+    if (p.x !== null) {
+      validateMetric(p.x, `pairs[${k}].x`);
+    }
+  });
+}
+
+/** Pair k's moments from a multi-metric row (n from `itt_n`/`trig_n`, sums from `k{k}_…`). */
+function pairMoments(row: UnitMomentsRow | undefined, k: number, p: 'itt' | 'trig'): BivariateMoments {
+  if (row === undefined) {
+    return { n: 0, sumY: 0, sumYSq: 0, sumX: 0, sumXSq: 0, sumXY: 0 };
+  }
+  const c = `k${k}_${p}`;
+  return {
+    n: num(row[`${p}_n`]),
+    sumY: num(row[`${c}_sy`]),
+    sumYSq: num(row[`${c}_syy`]),
+    sumX: num(row[`${c}_sx`]),
+    sumXSq: num(row[`${c}_sxx`]),
+    sumXY: num(row[`${c}_sxy`]),
+  };
+}
+
+function addMoments(a: BivariateMoments, b: BivariateMoments): BivariateMoments {
+  return {
+    n: a.n + b.n,
+    sumY: a.sumY + b.sumY,
+    sumYSq: a.sumYSq + b.sumYSq,
+    sumX: a.sumX + b.sumX,
+    sumXSq: a.sumXSq + b.sumXSq,
+    sumXY: a.sumXY + b.sumXY,
+  };
+}
+
+/** Statements built outside the moments builder support the default population only. */
+function assertAssignmentKeep(scope: AnalysisScope, name: string): void {
+  if ((scope.armSource ?? 'assignment') !== 'assignment' || (scope.multipleExposures ?? 'keep') !== 'keep') {
+    throw new RangeError(`${name} supports armSource 'assignment' with multipleExposures 'keep' only`);
+  }
+}
+
 function validateMetric(metric: MetricDefinition, name: string): void {
   switch (metric.source) {
     case 'exposures':
@@ -161,6 +294,9 @@ function validateMetric(metric: MetricDefinition, name: string): void {
       if (!['count', 'sum', 'any'].includes(metric.aggregate)) {
         throw new RangeError(`${name}.aggregate must be count, sum or any`);
       }
+      return;
+    case 'serving':
+      validateServingMetric(metric, name);
       return;
     default: {
       const never: never = metric;
@@ -242,6 +378,21 @@ function metricCte(name: string, metric: MetricDefinition, values: unknown[]): s
   GROUP BY a.unit_id
 )`;
     }
+    case 'serving':
+      // Per distinct request first (max over its rows), then per unit.
+      return `${name} AS (
+  SELECT r.unit_id, coalesce(sum(r.v), 0)::float8 AS v_itt,
+         coalesce(sum(r.v) FILTER (WHERE r.trig), 0)::float8 AS v_trig
+  FROM (
+    SELECT m.unit_id, max(${servingSignalSql(metric.signal)}) AS v,
+           bool_or(m.exposed_at >= u.first_triggered_at) AS trig
+    FROM experiments.exposures m
+    JOIN units u ON u.unit_id = m.unit_id
+    WHERE m.experiment_key = $1 AND m.exposed_at >= $2 AND m.exposed_at < $3
+    GROUP BY m.unit_id, coalesce(m.request_id, m.exposure_id)
+  ) r
+  GROUP BY r.unit_id
+)`;
     default: {
       const never: never = metric;
       throw new RangeError(`unknown metric ${JSON.stringify(never)}`);
@@ -641,6 +792,242 @@ export class ExperimentAnalysis {
       automatic: r.automatic,
       createdAt: r.created_at,
     }));
+  }
+
+  /**
+   * Per-arm quantile of a numeric serving signal over the requests of the ITT and triggered units
+   * (two statements). Interval: distribution-free order statistics at the fractions q ∓ z·σ_F, where
+   * σ_F is the standard error of the empirical CDF at the sample quantile, F̂ = Σc/Σm over units
+   * (c = a unit's requests ≤ the quantile, m = its requests), by the delta method with the unit as the
+   * cluster (`ratioArmEstimate`; Deng, Knoblich & Lu 2018 §4.3). With one request per unit it is the
+   * binomial √(q(1−q)/n); with several it accounts for the correlation of one unit's requests.
+   * Arm = the assigned variant; `multipleExposures: 'exclude'` and `armSource` are not supported.
+   */
+  async servingQuantile(
+    scope: AnalysisScope,
+    metric: QuantileMetric,
+    options: { readonly alpha?: number } = {},
+  ): Promise<QuantileResult> {
+    validateScope(scope);
+    assertAssignmentKeep(scope, 'servingQuantile');
+    if (metric.signal !== 'latency_ms' && metric.signal !== 'items_returned') {
+      throw new RangeError('servingQuantile: signal must be latency_ms or items_returned');
+    }
+    if (!(metric.quantile > 0 && metric.quantile < 1)) {
+      throw new RangeError('servingQuantile: quantile must be in (0, 1)');
+    }
+    const alpha = options.alpha ?? 0.05;
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new RangeError('servingQuantile: alpha must be in (0, 1)');
+    }
+    const estimate = quantileEstimateSql(scope.experimentKey, scope.window, metric.signal, metric.quantile);
+    const { rows } = await guardedQuery<UnitMomentsRow>(
+      this.pool,
+      this.guard,
+      estimate.text,
+      estimate.values,
+    );
+    const z = normalQuantile(1 - alpha / 2);
+    const partial = (row: UnitMomentsRow | undefined, p: 'itt' | 'trig'): QuantileArm => {
+      const n = row === undefined ? 0 : num(row[`${p}_n`]);
+      const indicator: BivariateMoments =
+        row === undefined
+          ? { n: 0, sumY: 0, sumYSq: 0, sumX: 0, sumXSq: 0, sumXY: 0 }
+          : {
+              n: num(row[`${p}_units`]),
+              sumY: num(row[`${p}_sy`]),
+              sumYSq: num(row[`${p}_syy`]),
+              sumX: num(row[`${p}_sx`]),
+              sumXSq: num(row[`${p}_sxx`]),
+              sumXY: num(row[`${p}_sxy`]),
+            };
+      const value = row?.[`${p}_q`];
+      const cdfSe =
+        indicator.n >= 2 && indicator.sumX > 0 ? Math.sqrt(ratioArmEstimate(indicator).ratioVariance) : null;
+      const lo = cdfSe === null ? null : metric.quantile - z * cdfSe;
+      const hi = cdfSe === null ? null : metric.quantile + z * cdfSe;
+      return {
+        n,
+        units: indicator.n,
+        estimate: n > 0 && value !== null && value !== undefined ? num(value) : null,
+        indicator,
+        cdfSe,
+        fractions: lo === null || hi === null ? null : [Math.max(0, lo), Math.min(1, hi)],
+        lower: null,
+        upper: null,
+        bounded: lo !== null && hi !== null && lo >= 0 && hi <= 1,
+      };
+    };
+    const { byArm, unlistedRows } = align(scope.arms, rows, (r) => r.arm);
+    const itt = byArm.map((r) => partial(r, 'itt'));
+    const triggered = byArm.map((r) => partial(r, 'trig'));
+    const fractions: BoundFractions[] = scope.arms.map((arm, i) => ({
+      arm,
+      itt: itt[i]?.fractions ?? [metric.quantile, metric.quantile],
+      triggered: triggered[i]?.fractions ?? [metric.quantile, metric.quantile],
+    }));
+    const bounds = quantileBoundsSql(scope.experimentKey, scope.window, metric.signal, fractions);
+    const { rows: boundRows } = await guardedQuery<{ arm: string; itt_b: unknown; trig_b: unknown }>(
+      this.pool,
+      this.guard,
+      bounds.text,
+      bounds.values,
+    );
+    const boundsByArm = align(scope.arms, boundRows, (r) => r.arm).byArm;
+    const withBounds = (arm: QuantileArm, b: unknown): QuantileArm => {
+      if (arm.fractions === null || !Array.isArray(b) || b.length !== 2) {
+        return arm;
+      }
+      return { ...arm, lower: num(b[0]), upper: num(b[1]) };
+    };
+    return {
+      experimentKey: scope.experimentKey,
+      arms: [...scope.arms],
+      window: resolved(scope.window),
+      signal: metric.signal,
+      quantile: metric.quantile,
+      alpha,
+      itt: itt.map((a, i) => withBounds(a, boundsByArm[i]?.itt_b)),
+      triggered: triggered.map((a, i) => withBounds(a, boundsByArm[i]?.trig_b)),
+      unlisted: unlistedCounts(
+        unlistedRows,
+        (r) => r.arm,
+        (r) => num(r['itt_n']),
+      ),
+    };
+  }
+
+  /**
+   * Several metrics (and ratios) at once, in ONE statement that scans the window's exposures and
+   * attributions once for all of them (see `multi-sql.ts`): element k equals `ratioMoments(scope,
+   * pairs[k].y, pairs[k].x)` (x = 0 when null, i.e. `metricMoments` in bivariate form).
+   */
+  async multiMetricMoments(
+    scope: AnalysisScope,
+    pairs: readonly MetricPair[],
+  ): Promise<MomentsResult<BivariateMoments>[]> {
+    validateScope(scope);
+    validatePairs(pairs);
+    const { text, values } = multiMomentsSql(scope, pairs);
+    const { rows } = await guardedQuery<UnitMomentsRow>(this.pool, this.guard, text, values);
+    const { byArm, unlistedRows } = align(scope.arms, rows, (r) => r.arm);
+    const unlisted = unlistedCounts(
+      unlistedRows,
+      (r) => r.arm,
+      (r) => num(r['itt_n']),
+    );
+    return pairs.map((_pair, k) => ({
+      experimentKey: scope.experimentKey,
+      arms: [...scope.arms],
+      window: resolved(scope.window),
+      itt: byArm.map((r) => pairMoments(r, k, 'itt')),
+      triggered: byArm.map((r) => pairMoments(r, k, 'trig')),
+      excluded: byArm.map((r) => (r === undefined ? 0 : num(r['excluded_n']))),
+      unlisted,
+    }));
+  }
+
+  /**
+   * Per-arm moments of `y` (and `x`, for a ratio; else x = 0) cumulated from the window start to the
+   * end of each UTC day, ITT and triggered, in ONE statement (see `cumulativeMultiSql`). Additive
+   * metrics only (`count`, `sum`, requests, serving); arm = the assigned variant, multiples kept.
+   */
+  async cumulativeMoments(
+    scope: AnalysisScope,
+    y: MetricDefinition,
+    x: MetricDefinition | null = null,
+  ): Promise<CumulativeMomentsResult> {
+    const [result] = await this.cumulativeMultiMoments(scope, [{ y, x }]);
+    if (result === undefined) {
+      throw new Error('cumulativeMoments: no result');
+    }
+    return result;
+  }
+
+  /** `cumulativeMoments` of several pairs in one statement; aligned with `pairs`. */
+  async cumulativeMultiMoments(
+    scope: AnalysisScope,
+    pairs: readonly MetricPair[],
+  ): Promise<CumulativeMomentsResult[]> {
+    validateScope(scope);
+    assertAssignmentKeep(scope, 'cumulativeMoments');
+    validatePairs(pairs);
+    const { text, values } = cumulativeMultiSql(scope.experimentKey, scope.window, pairs);
+    const { rows } = await guardedQuery<UnitMomentsRow & { day: string }>(
+      this.pool,
+      this.guard,
+      text,
+      values,
+    );
+    const index = new Map(scope.arms.map((a, i) => [a, i]));
+    const days: string[] = [];
+    for (const row of rows) {
+      if (days[days.length - 1] !== row.day) {
+        days.push(row.day);
+      }
+    }
+    const unlisted: Record<string, number> = {};
+    for (const row of rows) {
+      if (!index.has(row.arm)) {
+        unlisted[row.arm] = (unlisted[row.arm] ?? 0) + num(row['itt_n']);
+      }
+    }
+    const zero = (): BivariateMoments => ({ n: 0, sumY: 0, sumYSq: 0, sumX: 0, sumXSq: 0, sumXY: 0 });
+    return pairs.map((_pair, k) => {
+      const run = (p: 'itt' | 'trig'): BivariateMoments[][] => {
+        let running = scope.arms.map(zero);
+        const out: BivariateMoments[][] = [];
+        let r = 0;
+        for (const day of days) {
+          for (; r < rows.length && rows[r]!.day === day; r += 1) {
+            const row = rows[r]!;
+            const i = index.get(row.arm);
+            if (i !== undefined) {
+              const d = pairMoments(row, k, p);
+              running = running.map((m, a) => (a === i ? addMoments(m, d) : m));
+            }
+          }
+          out.push(running);
+        }
+        return out;
+      };
+      return {
+        experimentKey: scope.experimentKey,
+        arms: [...scope.arms],
+        window: resolved(scope.window),
+        days: [...days],
+        itt: run('itt'),
+        triggered: run('trig'),
+        unlisted,
+      };
+    });
+  }
+
+  /** Names of the pre-period covariates stored for the experiment (CUPED candidates), sorted. */
+  async covariateNames(experimentKey: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ metric: string }>(
+      `SELECT metric FROM experiments.pre_period_covariates WHERE experiment_key = $1
+       GROUP BY metric ORDER BY metric COLLATE "C"`,
+      [experimentKey],
+    );
+    return rows.map((r) => r.metric);
+  }
+
+  /** First and last exposure time in the window, and the number of exposure rows. */
+  async exposureSpan(scope: Pick<AnalysisScope, 'experimentKey' | 'window'>): Promise<ExposureSpan> {
+    validateTimeWindow(scope.window);
+    const { rows } = await this.pool.query<{ first: Date | null; last: Date | null; n: unknown }>(
+      `SELECT min(exposed_at) AS first, max(exposed_at) AS last, count(*)::float8 AS n
+       FROM experiments.exposures
+       WHERE experiment_key = $1 AND exposed_at >= $2 AND exposed_at < $3`,
+      [scope.experimentKey, ...windowParams(scope.window)],
+    );
+    const row = rows[0];
+    return {
+      first: row?.first ?? null,
+      last: row?.last ?? null,
+      exposures: row === undefined ? 0 : num(row.n),
+    };
   }
 
   /** The scope's window split at the experiment's kills (see `splitAtKills`). */

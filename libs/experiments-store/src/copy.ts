@@ -62,6 +62,14 @@ export const EXPOSURE_COLUMNS = [
   'exposed_at',
 ] as const;
 
+/** EXPOSURE_COLUMNS plus the serving facts of migration 0004 (use with {@link exposureServingLine}). */
+export const EXPOSURE_SERVING_COLUMNS = [
+  ...EXPOSURE_COLUMNS,
+  'latency_ms',
+  'items_returned',
+  'requested_items',
+] as const;
+
 export const OUTCOME_COLUMNS = [
   'client_event_id',
   'unit_id',
@@ -99,6 +107,24 @@ export function exposureLine(r: ExposureRow): string {
     r.counterfactual ?? false,
     JSON.stringify(r.versionVector ?? {}),
     r.exposedAt,
+  ]);
+}
+
+/** An exposure with its serving facts, in {@link EXPOSURE_SERVING_COLUMNS} order (missing facts: NULL). */
+export function exposureServingLine(r: ExposureRow): string {
+  return copyLine([
+    r.exposureId,
+    r.experimentKey,
+    r.unitId,
+    r.variant,
+    r.requestId,
+    r.triggered,
+    r.counterfactual ?? false,
+    JSON.stringify(r.versionVector ?? {}),
+    r.exposedAt,
+    r.latencyMs ?? null,
+    r.itemsReturned ?? null,
+    r.requestedItems ?? null,
   ]);
 }
 

@@ -30,7 +30,9 @@ export {
   unitMomentsSql,
   type AnalysisScope,
   type ArmCounts,
+  type CumulativeMomentsResult,
   type DailyArmCounts,
+  type ExposureSpan,
   type ExperimentAnalysisOptions,
   type FunnelCounts,
   type MetricAggregate,
@@ -38,8 +40,25 @@ export {
   type MomentsResult,
   type MultipleExposureCounts,
   type PeriodResult,
+  type QuantileArm,
+  type QuantileMetric,
+  type QuantileResult,
   type ResolvedWindow,
 } from './analysis';
+export { SERVING_SIGNAL_KINDS, servingSignalSql, validateServingMetric, type ServingSignal } from './serving';
+export {
+  quantileBoundsSql,
+  quantileEstimateSql,
+  type BoundFractions,
+  type QuantileSignal,
+} from './quantile-sql';
+export {
+  cumulativeMultiSql,
+  indexMetrics,
+  multiMomentsSql,
+  type MetricIndex,
+  type MetricPair,
+} from './multi-sql';
 export { splitAtKills, type AnalysisPeriod } from './periods';
 export { guardedQuery } from './pg-util';
 export {
@@ -59,6 +78,7 @@ export {
   type SyntheticArm,
   type SyntheticConfig,
   type SyntheticDataset,
+  type SyntheticServing,
   type SyntheticUnit,
 } from './synthetic';
 export {
@@ -70,7 +90,9 @@ export {
   COVARIATE_COLUMNS,
   covariateLine,
   EXPOSURE_COLUMNS,
+  EXPOSURE_SERVING_COLUMNS,
   exposureLine,
+  exposureServingLine,
   OUTCOME_COLUMNS,
   outcomeLine,
   type CopyValue,

@@ -89,10 +89,11 @@ SELECT (SELECT count(*) FROM ins)::int AS inserted,
 
 const INSERT_EXPOSURES = `
 INSERT INTO experiments.exposures
-  (exposure_id, experiment_key, unit_id, variant, request_id, triggered, counterfactual, version_vector, exposed_at)
+  (exposure_id, experiment_key, unit_id, variant, request_id, triggered, counterfactual, version_vector, exposed_at,
+   latency_ms, items_returned, requested_items)
 SELECT *
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::jsonb[],
-            $9::timestamptz[])
+            $9::timestamptz[], $10::float8[], $11::int[], $12::int[])
 ON CONFLICT DO NOTHING`;
 
 const INSERT_OUTCOMES = `
@@ -232,6 +233,9 @@ export class ExperimentStore {
         batch.map((r) => r.counterfactual ?? false),
         batch.map((r) => JSON.stringify(r.versionVector ?? {})),
         batch.map((r) => iso(r.exposedAt)),
+        batch.map((r) => r.latencyMs ?? null),
+        batch.map((r) => r.itemsReturned ?? null),
+        batch.map((r) => r.requestedItems ?? null),
       ]);
       inserted += result.rowCount ?? 0;
     }

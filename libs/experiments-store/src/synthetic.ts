@@ -21,6 +21,28 @@ export interface SyntheticArm {
   readonly weight: number;
   /** Multiplier of the outcome rate after a triggered exposure. Default 1. */
   readonly lift?: number;
+  /** Multiplier of the latency of triggered requests (serving facts). Default 1. */
+  readonly latencyFactor?: number;
+  /** Multiplier of the short-feed probability of triggered requests (serving facts). Default 1. */
+  readonly shortFeedFactor?: number;
+  /**
+   * A variant kill at this time: the arm's units stop being exposed (they are served control and not
+   * logged), and units of the arm arriving later are neither assigned nor exposed.
+   */
+  readonly killedAt?: Date;
+}
+
+/** Serving facts recorded with each exposure (`latency_ms`, `items_returned`, `requested_items`). */
+export interface SyntheticServing {
+  /** Posts asked for per request. */
+  readonly requestedItems: number;
+  /** Median latency (ms) of a request; log-normal with `latencySigma`, times the arm's `latencyFactor`. */
+  readonly latencyMedianMs: number;
+  readonly latencySigma: number;
+  /** P(a request returns no post). */
+  readonly emptyFeedRate: number;
+  /** P(a non-empty request returns fewer posts than asked for), times the arm's `shortFeedFactor`. */
+  readonly shortFeedRate: number;
 }
 
 export interface SyntheticConfig {
@@ -62,12 +84,17 @@ export interface SyntheticConfig {
   readonly covariateMetric: string | null;
   /** P(a unit has a pre-period covariate row). */
   readonly covariateRate: number;
+  /**
+   * Serving facts of each exposure, drawn from a separate PRNG stream (so every other row is the same
+   * with or without them). Absent or null: none recorded.
+   */
+  readonly serving?: SyntheticServing | null;
 }
 
 export interface SyntheticUnit {
   readonly index: number;
   readonly unitId: string;
-  /** null for an orphan (exposed, never assigned). */
+  /** null for an orphan (exposed, never assigned) and for a unit of a killed arm arriving after the kill. */
   readonly assignment: AssignmentRow | null;
   readonly exposures: ExposureRow[];
   readonly outcomes: OutcomeRow[];
@@ -110,6 +137,13 @@ export function syntheticConfig(overrides: Partial<SyntheticConfig> = {}): Synth
     orphanUnits: 5,
     covariateMetric: 'favorites_28d',
     covariateRate: 0.9,
+    serving: {
+      requestedItems: 30,
+      latencyMedianMs: 120,
+      latencySigma: 0.35,
+      emptyFeedRate: 0.005,
+      shortFeedRate: 0.08,
+    },
     ...overrides,
   };
 }
@@ -141,6 +175,29 @@ export function mulberry32(seed: number): () => number {
 
 function unitRng(seed: number, index: number): () => number {
   return mulberry32(fmix32(fmix32(seed) ^ Math.imul(index + 1, 0x9e37_79b9)));
+}
+
+/** Stream of the serving facts: independent of the unit's main stream. */
+const SERVING_STREAM = 0x2545_f491;
+
+/** Serving facts of one request (`triggered` requests get the arm's factors). */
+function servingFacts(
+  rand: () => number,
+  serving: SyntheticServing,
+  arm: SyntheticArm,
+  triggered: boolean,
+): Pick<ExposureRow, 'latencyMs' | 'itemsReturned' | 'requestedItems'> {
+  const latencyFactor = triggered ? (arm.latencyFactor ?? 1) : 1;
+  const shortFactor = triggered ? (arm.shortFeedFactor ?? 1) : 1;
+  const latency = serving.latencyMedianMs * Math.exp(serving.latencySigma * normal(rand)) * latencyFactor;
+  const requested = serving.requestedItems;
+  let returned = requested;
+  if (rand() < serving.emptyFeedRate) {
+    returned = 0;
+  } else if (requested > 1 && rand() < serving.shortFeedRate * shortFactor) {
+    returned = 1 + Math.floor(rand() * (requested - 1));
+  }
+  return { latencyMs: Math.round(latency * 10) / 10, itemsReturned: returned, requestedItems: requested };
 }
 
 function poisson(rand: () => number, mean: number): number {
@@ -212,6 +269,19 @@ function validateConfig(c: SyntheticConfig): void {
   if (!(c.days > 0) || !(c.meanExposures >= 1) || !(c.attributionWindowMs > 0)) {
     throw new RangeError('synthetic: days > 0, meanExposures ≥ 1 and attributionWindowMs > 0 are required');
   }
+  const serving = c.serving;
+  if (
+    serving !== undefined &&
+    serving !== null &&
+    (!Number.isSafeInteger(serving.requestedItems) ||
+      serving.requestedItems < 1 ||
+      !(serving.latencyMedianMs > 0) ||
+      !(serving.latencySigma >= 0))
+  ) {
+    throw new RangeError(
+      'synthetic: serving needs requestedItems ≥ 1, latencyMedianMs > 0, latencySigma ≥ 0',
+    );
+  }
 }
 
 /** Total number of units `syntheticUnit` can produce: assigned units, then orphans. */
@@ -249,37 +319,43 @@ export function syntheticUnit(config: SyntheticConfig, index: number): Synthetic
   // Propensity: Gamma(2, 1/2), mean 1.
   const propensity = (exponential(rand, 1) + exponential(rand, 1)) / 2;
 
-  const assignment: AssignmentRow | null = orphan
-    ? null
-    : {
-        experimentKey: config.experimentKey,
-        unitId,
-        variant: arm.name,
-        layer: config.layer,
-        bucket,
-        hashVersion: 2,
-        eligibilityVersion: 1,
-        assignedAt: new Date(assignedMs),
-      };
+  // A unit of a killed arm arriving after the kill is served control and logs nothing.
+  const armEndMs = Math.min(endMs, arm.killedAt?.getTime() ?? endMs);
+  const arrivedAfterKill = !orphan && assignedMs >= armEndMs;
+  const assignment: AssignmentRow | null =
+    orphan || arrivedAfterKill
+      ? null
+      : {
+          experimentKey: config.experimentKey,
+          unitId,
+          variant: arm.name,
+          layer: config.layer,
+          bucket,
+          hashVersion: 2,
+          eligibilityVersion: 1,
+          assignedAt: new Date(assignedMs),
+        };
 
   const exposures: ExposureRow[] = [];
   const outcomes: OutcomeRow[] = [];
-  const exposed = orphan || rand() < config.exposureRate;
+  const exposed = (orphan || rand() < config.exposureRate) && !arrivedAfterKill;
+  const serving = config.serving ?? null;
+  const servingRand = unitRng(config.seed ^ SERVING_STREAM, index);
   if (exposed) {
     // 1 + Geometric(p = 1/meanExposures) failures: mean meanExposures.
     const p = 1 / config.meanExposures;
     const count = p >= 1 ? 1 : 1 + Math.floor(Math.log(1 - rand()) / Math.log(1 - p));
     const wrongVariantAt = rand() < config.multipleExposureRate ? Math.floor(rand() * count) : -1;
-    const otherVariant =
-      config.arms.length > 1
-        ? (config.arms[(armIndex + 1) % config.arms.length]?.name ?? arm.name)
-        : `${arm.name}-other`;
+    const otherArm = config.arms.length > 1 ? config.arms[(armIndex + 1) % config.arms.length] : undefined;
+    const otherVariant = config.arms.length > 1 ? (otherArm?.name ?? arm.name) : `${arm.name}-other`;
     let t = assignedMs + Math.floor(rand() * 60_000);
     const requests: { requestId: string; exposedAt: number; triggered: boolean }[] = [];
-    for (let j = 0; j < count && t < endMs; j += 1) {
+    for (let j = 0; j < count && t < armEndMs; j += 1) {
       const requestId = `req:${unitId}:${j}`;
       const triggered = rand() < config.triggerRate;
-      const variant = j === wrongVariantAt ? otherVariant : arm.name;
+      // Nobody is served a killed arm after its kill, not even by mistake.
+      const otherKilled = t >= (otherArm?.killedAt?.getTime() ?? Number.POSITIVE_INFINITY);
+      const variant = j === wrongVariantAt && !otherKilled ? otherVariant : arm.name;
       const base: ExposureRow = {
         exposureId: `${config.experimentKey}:${unitId}:${j}`,
         experimentKey: config.experimentKey,
@@ -290,6 +366,7 @@ export function syntheticUnit(config: SyntheticConfig, index: number): Synthetic
         counterfactual: triggered && armIndex === 0,
         versionVector: { ranker: 'phoenix-v3', mixer: j % 2 === 0 ? 'm1' : 'm2' },
         exposedAt: new Date(t),
+        ...(serving === null ? {} : servingFacts(servingRand, serving, arm, triggered)),
       };
       exposures.push(base);
       if (rand() < config.duplicateExposureRate) {

@@ -46,6 +46,15 @@ export interface ExposureRow {
   /** Versions of what served the request (JSON object). Default `{}`. */
   readonly versionVector?: Readonly<Record<string, string | number>>;
   readonly exposedAt: Date;
+  /**
+   * Serving facts of the request that produced the exposure (migration 0004; `source: serving`
+   * metrics). Absent or null = not recorded. Latency in ms (finite, ≥ 0); item counts are integers ≥ 0.
+   */
+  readonly latencyMs?: number | null;
+  /** Posts the request returned (0 = empty feed). */
+  readonly itemsReturned?: number | null;
+  /** Posts the client asked for (itemsReturned < requestedItems = short feed). */
+  readonly requestedItems?: number | null;
 }
 
 /** `experiments.outcomes`: one per (unitId, clientEventId). */

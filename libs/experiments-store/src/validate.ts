@@ -90,6 +90,18 @@ export function validateExposures(rows: readonly ExposureRow[]): void {
       fail(w, i, 'versionVector', 'must be a plain object');
     }
     time(w, i, 'exposedAt', r.exposedAt);
+    if (r.latencyMs !== undefined && r.latencyMs !== null) {
+      finite(w, i, 'latencyMs', r.latencyMs);
+      if (r.latencyMs < 0) {
+        fail(w, i, 'latencyMs', 'must be ≥ 0');
+      }
+    }
+    for (const field of ['itemsReturned', 'requestedItems'] as const) {
+      const value = r[field];
+      if (value !== undefined && value !== null) {
+        integer(w, i, field, value, 0);
+      }
+    }
   });
 }
 

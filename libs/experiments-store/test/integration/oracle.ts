@@ -3,13 +3,19 @@
  * computes, used as the test oracle. Deliberately written from the definitions (README), not from
  * the SQL: plain loops over the same synthetic rows.
  */
-import type { BivariateMoments, SrmDay, UnivariateMoments } from '@foryou/experiments-stats';
+import {
+  normalQuantile,
+  type BivariateMoments,
+  type SrmDay,
+  type UnivariateMoments,
+} from '@foryou/experiments-stats';
 import type {
   AnalysisScope,
   AssignmentRow,
   ExposureRow,
   MetricDefinition,
   OutcomeRow,
+  ServingSignal,
   SyntheticDataset,
   TimeWindow,
 } from '@foryou/experiments-store';
@@ -156,6 +162,19 @@ function unitValue(
     );
     return requests.size;
   }
+  if (metric.source === 'serving') {
+    // Per distinct request: counted when one of its rows is at/after `since`; its value is the largest.
+    const byRequest = new Map<string, { counted: boolean; value: number | null }>();
+    for (const x of unit.exposures) {
+      const key = x.requestId ?? x.exposureId;
+      const value = oracleSignal(metric.signal, x);
+      const r = byRequest.get(key) ?? { counted: false, value: null };
+      r.counted ||= x.exposedAt.getTime() >= since;
+      r.value = value === null ? r.value : r.value === null ? value : Math.max(r.value, value);
+      byRequest.set(key, r);
+    }
+    return [...byRequest.values()].filter((r) => r.counted).reduce((s, r) => s + (r.value ?? 0), 0);
+  }
   const types = new Set<string>(metric.eventTypes);
   const rows = attributions.filter(
     (a) => types.has(a.eventType) && inWindow(a.exposedAt, scope.window) && a.occurredAt >= since,
@@ -167,6 +186,26 @@ function unitValue(
       return rows.reduce((s, a) => s + a.value, 0);
     case 'any':
       return rows.length > 0 ? 1 : 0;
+  }
+}
+
+/** A serving signal of one exposure row, as defined in the README (null = not recorded). */
+export function oracleSignal(signal: ServingSignal, x: ExposureRow): number | null {
+  const items = x.itemsReturned ?? null;
+  switch (signal) {
+    case 'latency_ms':
+      return x.latencyMs ?? null;
+    case 'items_returned':
+      return items;
+    case 'empty_feed':
+      return items === 0 ? 1 : 0;
+    case 'short_feed':
+      return items !== null &&
+        x.requestedItems !== undefined &&
+        x.requestedItems !== null &&
+        items < x.requestedItems
+        ? 1
+        : 0;
   }
 }
 
@@ -367,4 +406,67 @@ export function oracleMultiple(
     unitsVariantMismatch: mismatch,
     unitsWithoutAssignment: without,
   };
+}
+
+/** One arm's quantile as `servingQuantile` defines it, from the rows. */
+export interface OracleQuantile {
+  readonly n: number;
+  readonly units: number;
+  readonly estimate: number;
+  readonly cdfSe: number;
+  readonly fractions: [number, number];
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** Row-by-row quantile of the requests of one arm, written from the README definitions. */
+export function oracleQuantile(
+  data: SyntheticDataset,
+  scope: AnalysisScope,
+  arm: string,
+  triggeredOnly: boolean,
+  q: number,
+  alpha: number,
+): OracleQuantile {
+  const assigned = new Map(data.assignments.map((a) => [a.unitId, a.variant]));
+  const units = new Map<string, ExposureRow[]>();
+  for (const x of data.exposures) {
+    if (inWindow(x.exposedAt.getTime(), scope.window) && assigned.get(x.unitId) === arm) {
+      units.set(x.unitId, [...(units.get(x.unitId) ?? []), x]);
+    }
+  }
+  const perUnit: number[][] = [];
+  for (const rows of units.values()) {
+    const trig = rows.filter((x) => x.triggered).map((x) => x.exposedAt.getTime());
+    const since = triggeredOnly ? (trig.length > 0 ? Math.min(...trig) : Infinity) : -Infinity;
+    const byRequest = new Map<string, { counted: boolean; v: number | null }>();
+    for (const x of rows) {
+      const r = byRequest.get(x.requestId ?? x.exposureId) ?? { counted: false, v: null };
+      r.counted ||= x.exposedAt.getTime() >= since;
+      const v = oracleSignal('latency_ms', x);
+      r.v = v === null ? r.v : Math.max(r.v ?? -Infinity, v);
+      byRequest.set(x.requestId ?? x.exposureId, r);
+    }
+    const values = [...byRequest.values()].filter((r) => r.counted && r.v !== null).map((r) => r.v!);
+    if (values.length > 0) {
+      perUnit.push(values);
+    }
+  }
+  const sorted = perUnit.flat().sort((a, b) => a - b);
+  const n = sorted.length;
+  const at = (f: number): number => sorted[Math.max(1, Math.ceil(f * n)) - 1]!;
+  const estimate = at(q);
+  // Linearized clustered variance of F̂ = Σc/Σm: Var(c − F̂m)/(k·m̄²), sample variance over the k units.
+  const c = perUnit.map((vs) => vs.filter((v) => v <= estimate).length);
+  const m = perUnit.map((vs) => vs.length);
+  const k = perUnit.length;
+  const f = c.reduce((s, v) => s + v, 0) / n;
+  const mBar = n / k;
+  const resid = c.map((ci, i) => ci - f * m[i]!);
+  const rBar = resid.reduce((s, v) => s + v, 0) / k;
+  const s2 = resid.reduce((s, v) => s + (v - rBar) ** 2, 0) / (k - 1);
+  const cdfSe = Math.sqrt(s2 / (k * mBar * mBar));
+  const z = normalQuantile(1 - alpha / 2);
+  const fractions: [number, number] = [Math.max(0, q - z * cdfSe), Math.min(1, q + z * cdfSe)];
+  return { n, units: k, estimate, cdfSe, fractions, lower: at(fractions[0]), upper: at(fractions[1]) };
 }
