@@ -119,8 +119,10 @@ ON CONFLICT DO NOTHING`;
  * experiment (and not older than the experiment's first exposure), join the exposures of the same
  * unit and experiment with
  *   occurred_at − window ≤ exposed_at ≤ occurred_at
- * and keep one per outcome (DISTINCT ON): an exposure of the outcome's own request first, then the
- * latest, then the greatest exposure_id in byte order. So an outcome whose post reached the unit
+ * — and, when the outcome names its request, only that request's exposures (a request the experiment
+ * did not expose, e.g. after the unit's arm was killed, lends its outcomes to no other exposure; one
+ * whose exposure has not landed yet stays pending until it does) — and keep one per outcome
+ * (DISTINCT ON): the latest, then the greatest exposure_id in byte order. So an outcome whose post reached the unit
  * through two sources (two exposures of one request) is attributed once, deterministically. The
  * primary key (experiment, unit, outcome) with ON CONFLICT DO NOTHING makes a rerun, or a concurrent
  * run, insert nothing twice. Set-based (join + sort) rather than a per-outcome LATERAL lookup, so the
@@ -149,6 +151,10 @@ best AS (
    AND x.unit_id = o.unit_id
    AND x.exposed_at <= o.occurred_at
    AND x.exposed_at >= o.occurred_at - $2::bigint * interval '1 millisecond'
+   -- An outcome that names its request belongs to that request's exposure or to none: a request the
+   -- experiment did not expose (the unit killed, ramped out, or not exposed yet) must not lend its
+   -- outcomes to an earlier exposure.
+   AND (o.request_id IS NULL OR x.request_id = o.request_id)
   ORDER BY o.unit_id, o.client_event_id, same_request DESC, x.exposed_at DESC, x.exposure_id COLLATE "C" DESC
 ),
 ins AS (
@@ -297,8 +303,9 @@ export class ExperimentStore {
 
   /**
    * Attributes the not-yet-attributed outcomes of units exposed to `experimentKey` to the exposure
-   * that produced them (see ATTRIBUTE_OUTCOMES above): the unit's latest exposure at or before the
-   * outcome and at most `windowMs` earlier, preferring an exposure of the outcome's own request.
+   * that produced them (see ATTRIBUTE_OUTCOMES above): the exposure of the outcome's own request when
+   * it names one (else nothing), otherwise the unit's latest exposure at or before the outcome and at
+   * most `windowMs` earlier.
    * One SQL statement; idempotent (a rerun attributes 0). Append-only: an existing attribution is
    * never moved, even if an exposure that would win arrives later.
    */

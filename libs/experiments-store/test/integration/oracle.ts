@@ -76,6 +76,10 @@ export function oracleAttribute(
       if (e > t || e < t - windowMs) {
         continue;
       }
+      // An outcome naming its request goes to that request's exposure or nowhere.
+      if (o.requestId !== null && x.requestId !== o.requestId) {
+        continue;
+      }
       const same = o.requestId !== null && x.requestId === o.requestId;
       const better =
         best === undefined ||
