@@ -1,5 +1,6 @@
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import type { WorkerConfig } from './config/worker-config';
+import { createMonitorRuntime } from './experiments/monitor-runtime';
 import { createGroxRuntime, withGroxStatus } from './grox/grox-runtime';
 import { startHttpServer } from './http/http-server';
 import { SideEffectRuntime } from './side-effect-runtime';
@@ -11,6 +12,9 @@ export async function bootstrap(config: WorkerConfig, telemetry: TelemetryHandle
   runtime.start();
   const grox = config.grox.enabled ? createGroxRuntime(config, runtime.metrics.registry, logger) : undefined;
   await grox?.start();
+  const db = runtime.experimentsDb;
+  const monitor = db ? createMonitorRuntime(config, db, runtime.experimentMetrics, logger) : undefined;
+  monitor?.start();
   const http = await startHttpServer(config.host, config.httpPort, runtime.metrics.registry, async () =>
     withGroxStatus(await runtime.status(), await grox?.status()),
   );
@@ -22,6 +26,7 @@ export async function bootstrap(config: WorkerConfig, telemetry: TelemetryHandle
       max_schema_version: config.maxSchemaVersion ?? 'newest',
       grox: config.grox.enabled,
       experiment_exposures: config.databaseUrl !== undefined,
+      experiment_monitor_interval_ms: monitor ? config.experiments.monitorIntervalMs : 'off',
     },
     'workers ready',
   );
@@ -29,6 +34,7 @@ export async function bootstrap(config: WorkerConfig, telemetry: TelemetryHandle
     logger.info({ signal }, 'shutting down');
     await http.close();
     await grox?.stop();
+    await monitor?.stop();
     await runtime.stop();
     await telemetry.shutdown();
     process.exit(0);

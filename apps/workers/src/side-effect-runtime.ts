@@ -15,6 +15,8 @@ import {
 import { ExperimentStore, migrate } from '@foryou/experiments-store';
 import {
   experimentExposuresJob,
+  experimentKillsJob,
+  experimentOutcomesJob,
   FEED_JOBS,
   PRODUCED_JOB_TYPES,
   reconcileServedHistory,
@@ -25,6 +27,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import type { WorkerConfig } from './config/worker-config';
 import type { WorkerStatus } from './http/http-server';
+import { ExperimentMetrics } from './experiments/experiment-metrics';
 import { WorkerMetrics } from './telemetry/worker-metrics';
 
 /**
@@ -33,6 +36,8 @@ import { WorkerMetrics } from './telemetry/worker-metrics';
  */
 export class SideEffectRuntime {
   readonly metrics: WorkerMetrics;
+  /** Experiment metrics (kills recorded here; the experiment monitor reports through them too). */
+  readonly experimentMetrics: ExperimentMetrics;
   private readonly _state: Redis;
   private readonly _relayConn: Redis;
   private readonly _queue: Queue;
@@ -54,18 +59,31 @@ export class SideEffectRuntime {
   constructor(
     private readonly _config: WorkerConfig,
     private readonly _logger: Logger,
-    /** The migrated experiments database; without it `experiment-exposures.record` is not handled. */
+    /**
+     * The migrated experiments database; without it `experiment-exposures.record` and
+     * `experiment-outcomes.record` are not handled.
+     */
     private readonly _experimentsDb?: Pool,
   ) {
-    const jobs: readonly JobDefinition<unknown>[] = _experimentsDb
-      ? [...FEED_JOBS, defineJob(experimentExposuresJob(new ExperimentStore(_experimentsDb)))]
+    const store = _experimentsDb ? new ExperimentStore(_experimentsDb) : undefined;
+    const jobs: readonly JobDefinition<unknown>[] = store
+      ? [
+          ...FEED_JOBS,
+          defineJob(experimentExposuresJob(store)),
+          defineJob(experimentOutcomesJob(store)),
+          defineJob(
+            experimentKillsJob(store, { recorded: (kill) => this.experimentMetrics.killRecorded(kill) }),
+          ),
+        ]
       : FEED_JOBS;
     const registry = new JobRegistry(jobs, _config.maxSchemaVersion);
-    // Only what home-mixer always produces is required; the exposure job is optional (DATABASE_URL).
+    // Only what home-mixer always produces (a feed response's effects) is required; the exposure and
+    // outcome jobs are optional (DATABASE_URL): without it their events are quarantined, replayable later.
     registry.assertHandles(PRODUCED_JOB_TYPES);
     this.metrics = new WorkerMetrics(
       new Map(jobs.map((d) => [d.type, { effect: d.effect, pipeline: d.pipeline }])),
     );
+    this.experimentMetrics = new ExperimentMetrics(this.metrics.registry);
     const barrier = crashBarrierFromEnv();
     this._state = new Redis(_config.redisUrl, { keyPrefix: _config.redisKeyPrefix, maxRetriesPerRequest: 3 });
     this._relayConn = new Redis(_config.redisUrl, {
@@ -137,6 +155,11 @@ export class SideEffectRuntime {
         oldestQueuedAgeSeconds: oldestTs ? Math.max(0, Date.now() - oldestTs) / 1000 : 0,
       };
     });
+  }
+
+  /** The migrated experiments database (DATABASE_URL), for the experiment monitor; closed by `stop()`. */
+  get experimentsDb(): Pool | undefined {
+    return this._experimentsDb;
   }
 
   start(): void {

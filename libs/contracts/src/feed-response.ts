@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const ServedTypeSchema = z.enum(['in_network', 'oon_retrieval', 'cached', 'ad', 'who_to_follow']);
+export const ServedTypeSchema = z.enum([
+  'in_network',
+  'oon_retrieval',
+  'cached',
+  'recent_engaged_author',
+  'ad',
+  'who_to_follow',
+]);
 export type ServedType = z.infer<typeof ServedTypeSchema>;
 
 export const FeedItemSchema = z.object({
@@ -39,6 +46,8 @@ export const VersionVectorSchema = z.object({
   model: z.string(),
   corpus: z.string(),
   cache_key: z.string(),
+  /** `key=variant` of every experiment the request was in (analysis population), `;`-separated. */
+  experiments: z.string().optional(),
 });
 export type VersionVector = z.infer<typeof VersionVectorSchema>;
 

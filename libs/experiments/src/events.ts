@@ -51,6 +51,17 @@ export const AssignmentRecordSchema = z.strictObject({
 });
 export type AssignmentRecord = z.infer<typeof AssignmentRecordSchema>;
 
+/** The serving facts of the request behind an exposure; the source of `source: serving` metrics. */
+export const ServingFactsSchema = z.strictObject({
+  /** Time from the request's entry to its response being ready, in ms. */
+  latency_ms: z.number().finite().nonnegative(),
+  /** Items the response returned (posts, ads and modules: what fills the client's page). */
+  items_returned: z.int().nonnegative(),
+  /** Items the client asked for (`limit`): fewer returned = a short feed, none = an empty feed. */
+  requested_items: z.int().nonnegative(),
+});
+export type ServingFacts = z.infer<typeof ServingFactsSchema>;
+
 /**
  * A request in which the experiment could have acted. `triggered` says the trigger condition held (it is
  * computed identically in every arm); `counterfactual` marks a triggered CONTROL exposure: control did
@@ -69,6 +80,8 @@ export const ExposureEventSchema = z
     /** The code/schema/params/model/corpus versions that served the request. */
     version_vector: z.record(z.string(), z.string()),
     exposed_at_ms: EpochMsSchema,
+    /** What the request served (the `serving` metrics: latency, empty and short feeds). */
+    serving: ServingFactsSchema.optional(),
   })
   .refine((e) => !e.counterfactual || e.triggered, {
     message: 'a counterfactual exposure is a triggered one',

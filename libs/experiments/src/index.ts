@@ -49,11 +49,13 @@ export {
   OUTCOME_EVENT_TYPES,
   OutcomeEventSchema,
   OutcomeEventTypeSchema,
+  ServingFactsSchema,
   type AssignmentRecord,
   type ExposureEvent,
   type KillRecord,
   type OutcomeEvent,
   type OutcomeEventType,
+  type ServingFacts,
 } from './events';
 export {
   ASSIGNMENT_HASH_VERSION,

@@ -10,6 +10,7 @@ import {
   EXPOSURE_EVENT_SCHEMA_VERSION,
   type AssignmentRecord,
   type ExposureEvent,
+  type ServingFacts,
 } from './events';
 
 export function toAssignmentRecord(
@@ -45,6 +46,8 @@ export interface ExposureInput {
   readonly triggered: boolean;
   readonly versionVector: Readonly<Record<string, string>>;
   readonly exposedAtMs: number;
+  /** What the request served, when known (serving metrics). */
+  readonly serving?: ServingFacts;
 }
 
 /**
@@ -69,5 +72,6 @@ export function toExposureEvent(
     counterfactual: input.triggered && assignment.variant === CONTROL,
     version_vector: { ...input.versionVector },
     exposed_at_ms: input.exposedAtMs,
+    ...(input.serving ? { serving: { ...input.serving } } : {}),
   };
 }

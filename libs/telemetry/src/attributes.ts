@@ -21,5 +21,12 @@ export const Attr = {
   /** An id: spans only. */
   viewerId: 'foryou.viewer.id',
   paramsVersion: 'foryou.params.version',
+  /** An id: spans only. The engagement batch (`POST /v1/events/engagement`). */
+  engagementBatchId: 'foryou.engagement.batch_id',
+  engagementEvents: 'foryou.engagement.events',
+  engagementAccepted: 'foryou.engagement.accepted',
+  engagementDuplicates: 'foryou.engagement.duplicates_in_batch',
+  /** `key=variant;…` of the experiments a request is in (bounded by the definitions). */
+  experiments: 'foryou.experiments',
   surface: 'foryou.surface',
 } as const;

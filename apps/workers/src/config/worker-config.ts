@@ -63,6 +63,10 @@ const ConfigSchema = z.object({
   GROX_RECORD_TTL_S: int(60, 30 * 86_400).default(86_400),
   /** Experiments database (Postgres): when set, exposures are recorded there; when unset, that job is not handled. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Experiment definitions (`*.yaml`) the monitor watches; default the repository's `experiments/`. */
+  EXPERIMENTS_DIR: z.string().min(1).optional(),
+  /** Period of the experiment monitor (guardrails, SRM, automatic kills; needs DATABASE_URL); 0 turns it off. */
+  EXPERIMENT_MONITOR_INTERVAL_MS: int(0, 86_400_000).default(30_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('workers'),
   CODE_VERSION: z.string().min(1).default('0.1.0'),
@@ -94,6 +98,13 @@ export interface WorkerConfig {
   readonly grox: GroxConfig;
   /** Experiments database; unset means `experiment-exposures.record` is not registered. */
   readonly databaseUrl: string | undefined;
+  /** The experiment monitor (runs only with `databaseUrl`). */
+  readonly experiments: {
+    /** Definitions directory; undefined = the repository's `experiments/`. */
+    readonly dir: string | undefined;
+    /** 0 = the monitor is off. */
+    readonly monitorIntervalMs: number;
+  };
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string;
   readonly codeVersion: string;
@@ -156,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       recordTtlSeconds: c.GROX_RECORD_TTL_S,
     },
     databaseUrl: c.DATABASE_URL,
+    experiments: { dir: c.EXPERIMENTS_DIR, monitorIntervalMs: c.EXPERIMENT_MONITOR_INTERVAL_MS },
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: c.OTEL_SERVICE_NAME,
     codeVersion: c.CODE_VERSION,

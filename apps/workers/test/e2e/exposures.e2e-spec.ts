@@ -1,5 +1,11 @@
 import { Outbox } from '@foryou/async-work';
-import { EXPOSURE_EVENT_SCHEMA_VERSION, exposureId, type ExposureEvent } from '@foryou/experiments';
+import {
+  ASSIGNMENT_RECORD_SCHEMA_VERSION,
+  EXPOSURE_EVENT_SCHEMA_VERSION,
+  exposureId,
+  type AssignmentRecord,
+  type ExposureEvent,
+} from '@foryou/experiments';
 import { createScratchDatabase, type ScratchDatabase } from '@foryou/experiments-store';
 import { envelopeFor, experimentExposuresWork } from '@foryou/feed-state';
 import type { Queue } from 'bullmq';
@@ -21,6 +27,20 @@ function exposure(requestId: string, experimentKey: string, unitId: string): Exp
     counterfactual: false,
     version_vector: { code: 'test' },
     exposed_at_ms: Date.now(),
+  };
+}
+
+function assignmentOf(e: ExposureEvent): AssignmentRecord {
+  return {
+    schema_version: ASSIGNMENT_RECORD_SCHEMA_VERSION,
+    experiment_key: e.experiment_key,
+    unit_id: e.unit_id,
+    variant: e.variant,
+    layer: 'layer-a',
+    bucket: 7,
+    hash_version: 2,
+    eligibility_version: 1,
+    assigned_at_ms: e.exposed_at_ms,
   };
 }
 
@@ -48,7 +68,8 @@ describe('experiment exposures: outbox → workers → Postgres', () => {
 
   afterEach(async () => {
     await bed.reset();
-    await db.pool.query('TRUNCATE experiments.exposures').catch(() => undefined); // absent before the first migration
+    // absent before the first migration
+    await db.pool.query('TRUNCATE experiments.exposures, experiments.assignments').catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -58,7 +79,10 @@ describe('experiment exposures: outbox → workers → Postgres', () => {
 
   async function commitExposures(requestId: string, exposures: readonly ExposureEvent[]): Promise<void> {
     const ctx = { requestId, producer: 'test-producer@0', createdAtMs: Date.now() };
-    await new Outbox(redis).commit([envelopeFor(ctx, experimentExposuresWork(requestId, exposures))]);
+    const assignments = exposures.map((e) => assignmentOf(e));
+    await new Outbox(redis).commit([
+      envelopeFor(ctx, experimentExposuresWork(requestId, exposures, assignments)),
+    ]);
   }
 
   async function rowsPerExposureId(): Promise<Record<string, number>> {
@@ -80,6 +104,15 @@ describe('experiment exposures: outbox → workers → Postgres', () => {
       "SELECT unit_id, request_id FROM experiments.exposures WHERE exposure_id = 'req-2:exp_a'",
     );
     expect(rows).toEqual([{ unit_id: 'viewer-2', request_id: 'req-2' }]);
+    // one assignment per (experiment, unit), although req-2 re-sent viewer-1's exp_a assignment
+    const assigned = await db.pool.query<{ experiment_key: string; unit_id: string }>(
+      'SELECT experiment_key, unit_id FROM experiments.assignments ORDER BY experiment_key, unit_id',
+    );
+    expect(assigned.rows).toEqual([
+      { experiment_key: 'exp_a', unit_id: 'viewer-1' },
+      { experiment_key: 'exp_a', unit_id: 'viewer-2' },
+      { experiment_key: 'exp_b', unit_id: 'viewer-1' },
+    ]);
   });
 
   it('killed at worker:effect-committed: the restart re-applies the job and adds no row', async () => {

@@ -5,12 +5,18 @@ import {
   PermanentJobError,
   type HandlerContext,
 } from '@foryou/async-work';
-import { EXPOSURE_EVENT_SCHEMA_VERSION, type ExposureEvent } from '@foryou/experiments';
+import {
+  ASSIGNMENT_RECORD_SCHEMA_VERSION,
+  EXPOSURE_EVENT_SCHEMA_VERSION,
+  type AssignmentRecord,
+  type ExposureEvent,
+} from '@foryou/experiments';
 import {
   classifySinkError,
   EXPERIMENT_EXPOSURES_JOB,
   experimentExposuresJob,
   experimentExposuresWork,
+  type AssignmentSinkRow,
   type ExposureSink,
   type ExposureSinkRow,
 } from './experiment-exposures';
@@ -34,14 +40,42 @@ const exposure = (
   ...over,
 });
 
-/** Remembers exposure ids like the store's unique key does. */
+const assignment = (experimentKey: string): AssignmentRecord => ({
+  schema_version: ASSIGNMENT_RECORD_SCHEMA_VERSION,
+  experiment_key: experimentKey,
+  unit_id: 'viewer-1',
+  variant: 'control',
+  layer: 'layer-a',
+  bucket: 42,
+  hash_version: 2,
+  eligibility_version: 1,
+  assigned_at_ms: 1_700_000_000_000,
+});
+
+/** Remembers exposure ids and assignment keys like the store's unique keys do. */
 class FakeSink implements ExposureSink {
   readonly ids = new Set<string>();
   readonly calls: ExposureSinkRow[][] = [];
+  readonly assignments = new Map<string, AssignmentSinkRow>();
+  readonly order: string[] = [];
   fail: Error | undefined;
+
+  recordAssignments(rows: readonly AssignmentSinkRow[]): Promise<{ inserted: number }> {
+    this.order.push('assignments');
+    let inserted = 0;
+    for (const r of rows) {
+      const key = `${r.experimentKey}/${r.unitId}`;
+      if (!this.assignments.has(key)) {
+        this.assignments.set(key, r);
+        inserted++;
+      }
+    }
+    return Promise.resolve({ inserted });
+  }
 
   recordExposures(rows: readonly ExposureSinkRow[]): Promise<{ inserted: number; duplicates: number }> {
     this.calls.push([...rows]);
+    this.order.push('exposures');
     if (this.fail !== undefined) {
       return Promise.reject(this.fail);
     }
@@ -62,37 +96,52 @@ const ctxOf = { requestId: 'req-1', producer: 'test@0', createdAtMs: 1 };
 function read(sink: ExposureSink, payload: unknown) {
   const registry = new JobRegistry([defineJob(experimentExposuresJob(sink))]);
   const envelope = {
-    ...envelopeFor(ctxOf, experimentExposuresWork('req-1', [exposure('req-1', 'exp_a')])),
+    ...envelopeFor(ctxOf, experimentExposuresWork('req-1', [exposure('req-1', 'exp_a')], [])),
     payload,
   };
   return registry.read(envelope);
 }
 
+/** The same, as a v1 producer would have sent it. */
+function readV1(sink: ExposureSink, payload: unknown) {
+  const registry = new JobRegistry([defineJob(experimentExposuresJob(sink))]);
+  const work = experimentExposuresWork('req-1', [exposure('req-1', 'exp_a')], []);
+  const envelope = { ...envelopeFor(ctxOf, { ...work, schemaVersion: 1, minReaderVersion: 1 }), payload };
+  return registry.read(envelope);
+}
+
 describe('experiment-exposures.record', () => {
   it('builds work keyed by the request id, one event per request', () => {
-    const work = experimentExposuresWork('req-1', [exposure('req-1', 'exp_a')]);
+    const work = experimentExposuresWork('req-1', [exposure('req-1', 'exp_a')], [assignment('exp_a')]);
     expect(work).toMatchObject({
       type: EXPERIMENT_EXPOSURES_JOB,
       businessKey: 'req-1',
-      schemaVersion: 1,
-      minReaderVersion: 1,
+      schemaVersion: 2,
+      minReaderVersion: 2,
     });
     expect(envelopeFor(ctxOf, work).eventId).toBe(eventIdOf('req-1', EXPERIMENT_EXPOSURES_JOB));
-    expect(() => experimentExposuresWork('req-1', [])).toThrow(RangeError);
+    expect(() => experimentExposuresWork('req-1', [], [])).toThrow(RangeError);
   });
 
-  it('reads v1 payloads with the experiments exposure schema', () => {
+  it('reads v1 payloads (no assignments) and v2 payloads (with them)', () => {
     const sink = new FakeSink();
-    const payload = { requestId: 'req-1', exposures: [exposure('req-1', 'exp_a')] };
-    expect(read(sink, payload).payload).toEqual(payload);
+    const v1 = { requestId: 'req-1', exposures: [exposure('req-1', 'exp_a')] };
+    expect(readV1(sink, v1).payload).toEqual({ ...v1, assignments: [] });
+    const v2 = { ...v1, assignments: [assignment('exp_a')] };
+    expect(read(sink, v2).payload).toEqual(v2);
+    expect(() => read(sink, v1)).toThrow(PermanentJobError);
+    expect(() => read(sink, { ...v2, assignments: [{ ...assignment('exp_a'), bucket: 10_000 }] })).toThrow(
+      PermanentJobError,
+    );
+    const payload = v2;
     // zod errors become invalid_payload: a counterfactual that was not triggered, an unknown schema
     // version, an unknown field (strict), an empty list.
     for (const bad of [
-      { requestId: 'req-1', exposures: [exposure('req-1', 'exp_a', { triggered: false })] },
-      { requestId: 'req-1', exposures: [{ ...exposure('req-1', 'exp_a'), schema_version: 'v0' }] },
-      { requestId: 'req-1', exposures: [{ ...exposure('req-1', 'exp_a'), extra: 1 }] },
-      { requestId: 'req-1', exposures: [] },
-      { exposures: [exposure('req-1', 'exp_a')] },
+      { ...payload, exposures: [exposure('req-1', 'exp_a', { triggered: false })] },
+      { ...payload, exposures: [{ ...exposure('req-1', 'exp_a'), schema_version: 'v0' }] },
+      { ...payload, exposures: [{ ...exposure('req-1', 'exp_a'), extra: 1 }] },
+      { ...payload, exposures: [] },
+      { exposures: [exposure('req-1', 'exp_a')], assignments: [] },
     ]) {
       expect(() => read(sink, bad)).toThrow(PermanentJobError);
     }
@@ -101,8 +150,27 @@ describe('experiment-exposures.record', () => {
   it('maps events to store rows and the store result to an outcome', async () => {
     const sink = new FakeSink();
     const job = experimentExposuresJob(sink);
-    const first = [exposure('req-1', 'exp_a'), exposure('req-1', 'exp_b')];
-    await expect(job.handle({ requestId: 'req-1', exposures: first }, ctx)).resolves.toBe('applied');
+    const first = [
+      exposure('req-1', 'exp_a', { serving: { latency_ms: 42.5, items_returned: 3, requested_items: 20 } }),
+      exposure('req-1', 'exp_b'),
+    ];
+    const assignments = [assignment('exp_a'), assignment('exp_b')];
+    await expect(job.handle({ requestId: 'req-1', exposures: first, assignments }, ctx)).resolves.toBe(
+      'applied',
+    );
+    // assignments are on record before the exposures that need them
+    expect(sink.order).toEqual(['assignments', 'exposures']);
+    expect(sink.assignments.get('exp_a/viewer-1')).toEqual({
+      experimentKey: 'exp_a',
+      unitId: 'viewer-1',
+      variant: 'control',
+      layer: 'layer-a',
+      bucket: 42,
+      hashVersion: 2,
+      eligibilityVersion: 1,
+      assignedAt: new Date(1_700_000_000_000),
+    });
+    expect(sink.calls[0]![1]).toMatchObject({ latencyMs: null, itemsReturned: null, requestedItems: null });
     expect(sink.calls[0]![0]).toEqual({
       exposureId: 'req-1:exp_a',
       experimentKey: 'exp_a',
@@ -113,19 +181,26 @@ describe('experiment-exposures.record', () => {
       counterfactual: true,
       versionVector: { code: '1' },
       exposedAt: new Date(1_700_000_000_000),
+      latencyMs: 42.5,
+      itemsReturned: 3,
+      requestedItems: 20,
     });
     // a re-delivery writes nothing: duplicate
-    await expect(job.handle({ requestId: 'req-1', exposures: first }, ctx)).resolves.toBe('duplicate');
+    await expect(job.handle({ requestId: 'req-1', exposures: first, assignments }, ctx)).resolves.toBe(
+      'duplicate',
+    );
     // partly new: applied
     const second = [exposure('req-1', 'exp_a'), exposure('req-2', 'exp_a')];
-    await expect(job.handle({ requestId: 'req-2', exposures: second }, ctx)).resolves.toBe('applied');
+    await expect(job.handle({ requestId: 'req-2', exposures: second, assignments: [] }, ctx)).resolves.toBe(
+      'applied',
+    );
     expect([...sink.ids].sort()).toEqual(['req-1:exp_a', 'req-1:exp_b', 'req-2:exp_a']);
   });
 
   it('classifies store failures: invalid rows are permanent, the database being away is transient', async () => {
     const sink = new FakeSink();
     const job = experimentExposuresJob(sink);
-    const payload = { requestId: 'req-1', exposures: [exposure('req-1', 'exp_a')] };
+    const payload = { requestId: 'req-1', exposures: [exposure('req-1', 'exp_a')], assignments: [] };
 
     sink.fail = new RangeError('batch[0].exposedAt: not a valid date');
     const invalid = await job.handle(payload, ctx).catch((e: unknown) => e);
