@@ -6,12 +6,18 @@ import {
   type Clock,
   type SideEffectSink,
 } from '@foryou/candidate-pipeline';
+import type { ExperimentDefinition, KillSwitchState } from '@foryou/experiments';
+import { KillSwitchWatcher, type ExposureSink, type KillSwitchStore } from '@foryou/feed-state';
 import type { Logger } from '@foryou/telemetry';
 import type { World } from '@foryou/world';
 import type { Redis } from 'ioredis';
 import type { Adapters } from './adapters';
+import { ExperimentsAdminController } from './admin/experiments-admin.controller';
 import { USER_STORE_CLIENT } from './clients/user-store.client';
 import type { AppConfig } from './config/app-config';
+import { EngagementController } from './events/engagement.controller';
+import { EngagementService } from './events/engagement.service';
+import { Experiments } from './experiments/experiments';
 import { FaultRegistry } from './faults/fault-registry';
 import { FaultsController } from './faults/faults.controller';
 import { FeedController } from './feed/feed.controller';
@@ -29,7 +35,9 @@ import { MetricsController } from './telemetry/metrics.controller';
 import {
   APP_CONFIG,
   CLOCK,
+  EXPERIMENT_DEFINITIONS,
   FOR_YOU_PIPELINE,
+  KILL_SWITCH_STORE,
   LOGGER,
   REDIS,
   SIDE_EFFECT_SINK,
@@ -55,6 +63,17 @@ export interface AppModuleOptions {
   readonly metrics?: HomeMixerMetrics;
   /** Where responses' side effects go; defaults to in-process (tests). Production: the outbox sink. */
   readonly sideEffectSink?: (metrics: HomeMixerMetrics) => SideEffectSink;
+  /** Experiment definitions (`loadExperiments`); default none. */
+  readonly experimentDefinitions?: readonly ExperimentDefinition[];
+  /**
+   * The experiments' kill switches: the store (admin API writes) and this process's watcher (assignment
+   * reads its state). Default: none — nothing is ever killed and the admin API cannot kill.
+   */
+  readonly killSwitches?: { readonly store: KillSwitchStore; readonly watcher: KillSwitchWatcher };
+  /** Tests: a fixed kill state instead of a watcher (ignored when `killSwitches` is given). */
+  readonly killState?: () => KillSwitchState;
+  /** In-process side effects only: where experiment exposures are written (tests). */
+  readonly exposureSink?: ExposureSink;
 }
 
 /** The composition root of home-mixer: every provider is built here from explicit options. */
@@ -65,6 +84,9 @@ export class AppModule {
     const metrics = options.metrics ?? new HomeMixerMetrics();
     const runner = new PipelineRunner({ clock, metrics: metrics.pipeline });
     const adapters = options.faults ? options.faults.wrap(options.adapters) : options.adapters;
+    const experimentDefinitions = options.experimentDefinitions ?? [];
+    const watcher = options.killSwitches?.watcher;
+    const killState = watcher ? () => watcher.current() : options.killState;
     const versions: VersionInfo = {
       code: options.config.codeVersion,
       schema: RESPONSE_SCHEMA_VERSION,
@@ -77,8 +99,10 @@ export class AppModule {
       module: AppModule,
       controllers: [
         FeedController,
+        EngagementController,
         HealthController,
         MetricsController,
+        ExperimentsAdminController,
         ...(options.faults ? [FaultsController] : []),
       ],
       providers: [
@@ -94,6 +118,19 @@ export class AppModule {
         { provide: FeedClock, useValue: options.feedClock ?? new FeedClock(options.world.nowMs) },
         { provide: USER_STORE_CLIENT, useValue: adapters.users },
         { provide: VERSION_INFO, useValue: versions },
+        { provide: EXPERIMENT_DEFINITIONS, useValue: experimentDefinitions },
+        ...(options.killSwitches
+          ? [{ provide: KILL_SWITCH_STORE, useValue: options.killSwitches.store }]
+          : []),
+        {
+          provide: Experiments,
+          useValue: new Experiments({
+            definitions: experimentDefinitions,
+            metrics,
+            ...(killState ? { killState } : {}),
+            ...(options.exposureSink ? { exposureSink: options.exposureSink } : {}),
+          }),
+        },
         {
           provide: SIDE_EFFECT_SINK,
           useValue: options.sideEffectSink?.(metrics) ?? new InProcessSideEffectSink(metrics),
@@ -102,6 +139,7 @@ export class AppModule {
         ...(options.faults ? [{ provide: FaultRegistry, useValue: options.faults }] : []),
         QueryBuilder,
         FeedService,
+        EngagementService,
       ],
     };
   }

@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import { crashBarrierFromEnv } from '@foryou/async-work';
+import { loadExperiments } from '@foryou/experiments';
+import { KillSwitchStore, KillSwitchWatcher } from '@foryou/feed-state';
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import { generateWorld } from '@foryou/world';
 import { Redis } from 'ioredis';
@@ -8,6 +11,7 @@ import type { AppConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { grpcProbe, redisProbe } from './health/probes';
 import { DEFAULT_PARAMS } from './params/default-params';
+import { FEED_PARAMS_OVERRIDES_SCHEMA } from './params/params-overrides-schema';
 import { FeedClock } from './world/feed-clock';
 import { OutboxSideEffectSink } from './side-effects/outbox-side-effect-sink';
 import { seedWorldState } from './world/world-seeder';
@@ -26,6 +30,18 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
     },
     'world generated',
   );
+  // Definitions are validated at boot (params overrides against FeedParams): a bad file stops the start.
+  const experimentsDir = config.experimentsDir ?? resolve(__dirname, '..', '..', '..', 'experiments');
+  const experimentDefinitions = await loadExperiments(experimentsDir, {
+    paramsSchema: FEED_PARAMS_OVERRIDES_SCHEMA,
+  });
+  logger.info(
+    {
+      dir: experimentsDir,
+      running: experimentDefinitions.filter((d) => d.status === 'running').map((d) => d.key),
+    },
+    'experiment definitions loaded',
+  );
   const redis = new Redis(config.redisUrl, {
     keyPrefix: config.redisKeyPrefix,
     lazyConnect: true,
@@ -34,6 +50,20 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
   });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   await redis.connect();
+  // Kill switches: a dedicated subscriber connection; a kill reaches this process by publish at once,
+  // or by the backstop poll within KILL_SWITCH_POLL_MS when a publish is lost.
+  const killSwitches = new KillSwitchStore({ redis, producer: `home-mixer@${config.codeVersion}` });
+  const killSubscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+  killSubscriber.on('error', (err: Error) =>
+    logger.warn({ err: err.message }, 'kill-switch subscriber error'),
+  );
+  const killWatcher = new KillSwitchWatcher({
+    store: killSwitches,
+    subscriber: killSubscriber,
+    pollMs: config.killSwitchPollMs,
+    logger,
+  });
+  await killWatcher.start();
   const adapters = productionAdapters(world, redis, config);
   const feedClock = new FeedClock(world.nowMs);
   const seeded = await seedWorldState(world, adapters, feedClock, DEFAULT_PARAMS.servedHistory.maxEntries);
@@ -56,6 +86,8 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
     logger,
     feedClock,
     probes,
+    experimentDefinitions,
+    killSwitches: { store: killSwitches, watcher: killWatcher },
     sideEffectSink: (metrics) =>
       new OutboxSideEffectSink({
         redis,
@@ -79,6 +111,8 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await killWatcher.stop();
+    killSubscriber.disconnect();
     adapters.thunder.close();
     adapters.phoenix.close();
     redis.disconnect();

@@ -9,6 +9,8 @@ export interface AuthorInfo {
 /** Users and authors (the Gizmoduck role, reduced to what the feed needs). */
 export interface UserStoreClient {
   exists(viewerId: string): boolean;
+  /** Account creation time in the content frame (ms), null for an unknown viewer. */
+  createdAtMs(viewerId: string): number | null;
   author(authorId: string): FieldResult<AuthorInfo>;
 }
 
@@ -19,6 +21,10 @@ export class WorldUserStoreClient implements UserStoreClient {
 
   exists(viewerId: string): boolean {
     return this._world.users.has(viewerId);
+  }
+
+  createdAtMs(viewerId: string): number | null {
+    return this._world.users.get(viewerId)?.createdAtMs ?? null;
   }
 
   author(authorId: string): FieldResult<AuthorInfo> {

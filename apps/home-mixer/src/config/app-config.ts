@@ -21,6 +21,9 @@ const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  EXPERIMENTS_DIR: z.string().min(1).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  KILL_SWITCH_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 /** The validated configuration of home-mixer. Built once at boot; nothing else reads process.env. */
@@ -41,6 +44,12 @@ export interface AppConfig {
   readonly codeVersion: string;
   /** Mounts /v1/admin/faults (drills and alert tests only; never in production). */
   readonly faultInjection: boolean;
+  /** Directory of experiment definitions (`*.yaml`); unset = the repository's `experiments/`. */
+  readonly experimentsDir: string | undefined;
+  /** Bearer token of the admin API (kill switches); unset = the admin API answers 503. */
+  readonly adminToken: string | undefined;
+  /** Backstop poll of the kill-switch state (a publish normally delivers a kill at once). */
+  readonly killSwitchPollMs: number;
 }
 
 export { ConfigError };
@@ -62,5 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     serviceName: c.OTEL_SERVICE_NAME,
     codeVersion: c.CODE_VERSION,
     faultInjection: c.FAULT_INJECTION_ENABLED,
+    experimentsDir: c.EXPERIMENTS_DIR,
+    adminToken: c.ADMIN_TOKEN,
+    killSwitchPollMs: c.KILL_SWITCH_POLL_MS,
   };
 }

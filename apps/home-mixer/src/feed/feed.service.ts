@@ -11,6 +11,7 @@ import {
 import type { FeedResponse } from '@foryou/contracts';
 import { activeTraceId, Attr, type Logger } from '@foryou/telemetry';
 import { FeedError } from '../errors/feed-error';
+import { Experiments } from '../experiments/experiments';
 import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
 import type { ForYouQuery } from '../query/for-you-query';
 import { QueryBuilder, type RawFeedRequest } from '../query/query-builder';
@@ -58,6 +59,7 @@ export class FeedService {
     private readonly _metrics: HomeMixerMetrics,
     @Inject(SIDE_EFFECT_SINK) private readonly _sink: SideEffectSink,
     @Inject(LOGGER) private readonly _logger: Logger,
+    private readonly _experiments: Experiments,
   ) {}
 
   /** Resolves the request id (generated or validated) before anything else can fail. */
@@ -81,6 +83,7 @@ export class FeedService {
         [Attr.viewerId]: query.viewerId,
         [Attr.paramsVersion]: query.params.version,
         [Attr.surface]: query.surface,
+        ...(query.versionVector.experiments ? { [Attr.experiments]: query.versionVector.experiments } : {}),
       });
       const traceId = activeTraceId();
       const result = await this._runner.run(this._pipeline, query, {
@@ -91,7 +94,19 @@ export class FeedService {
       });
       let response = this.enforceSafetyInvariant(toFeedResponse(result), result.selected, log);
       if (!raw.debug) {
-        response = await this.acceptSideEffects(result.sideEffects, response, log);
+        const exposures = this._experiments.exposureEffect(result.query, result.record, {
+          latency_ms: this._clock.now() - started,
+          items_returned: response.items.length,
+          requested_items: query.limit,
+        });
+        const pending = exposures
+          ? { ...result.sideEffects, effects: [...result.sideEffects.effects, exposures] }
+          : result.sideEffects;
+        const accepted = await this.acceptSideEffects(pending, response, log);
+        if (accepted.ok && exposures) {
+          this._experiments.exposed(exposures);
+        }
+        response = accepted.response;
       }
       for (const d of result.degradations) {
         this._metrics.degradedComponent(d.pipeline, d.component, d.status, d.policy);
@@ -134,28 +149,31 @@ export class FeedService {
     pending: PendingSideEffects<ForYouQuery, FeedCandidate>,
     response: FeedResponse,
     log: Logger,
-  ): Promise<FeedResponse> {
+  ): Promise<{ readonly ok: boolean; readonly response: FeedResponse }> {
     try {
       await this._sink.submit(pending);
-      return response;
+      return { ok: true, response };
     } catch (err) {
       log.error({ err, effects: pending.effects.map((e) => e.name) }, 'side effects not accepted');
       return {
-        ...response,
-        degradation: {
-          degraded: true,
-          components: [
-            ...response.degradation.components,
-            {
-              pipeline: pending.pipeline,
-              stage: 'side_effects',
-              component: 'SideEffectOutbox',
-              status: 'error',
-              policy: 'fail_open',
-              error_kind: 'dependency_unavailable',
-              reason: 'side effects could not be durably accepted; served history will miss this response',
-            },
-          ],
+        ok: false,
+        response: {
+          ...response,
+          degradation: {
+            degraded: true,
+            components: [
+              ...response.degradation.components,
+              {
+                pipeline: pending.pipeline,
+                stage: 'side_effects',
+                component: 'SideEffectOutbox',
+                status: 'error',
+                policy: 'fail_open',
+                error_kind: 'dependency_unavailable',
+                reason: 'side effects could not be durably accepted; served history will miss this response',
+              },
+            ],
+          },
         },
       };
     }

@@ -9,6 +9,13 @@ export const DEFAULT_PARAMS: FeedParams = {
   inNetwork: { enabled: true, timeoutMs: 80, maxPerAuthor: 5, maxResults: 300, maxAgeMs: 48 * HOUR },
   retrieval: { enabled: true, timeoutMs: 80, k: 200, maxAgeMs: 48 * HOUR, actionSequenceLength: 64 },
   cachedPosts: { enabled: true, timeoutMs: 30 },
+  recentEngagedAuthors: {
+    enabled: false,
+    candidateLimit: 50,
+    deadlineMs: 40,
+    ratio: 0.3,
+    oonSupplyBelow: 100,
+  },
   hydrationTimeoutMs: 50,
   ranking: {
     timeoutMs: 60,

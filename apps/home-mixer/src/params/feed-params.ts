@@ -25,6 +25,22 @@ export interface FeedParams {
     readonly actionSequenceLength: number;
   };
   readonly cachedPosts: { readonly enabled: boolean; readonly timeoutMs: number };
+  /**
+   * RecentEngagedAuthorsSource (book 6.8, experiment `recent-engaged-authors-source`): fresh posts by
+   * authors the viewer recently engaged with but does not follow, used only when out-of-network supply
+   * is short.
+   */
+  readonly recentEngagedAuthors: {
+    readonly enabled: boolean;
+    /** Most posts the source asks Thunder for. */
+    readonly candidateLimit: number;
+    /** The source's own timeout (within the request deadline). */
+    readonly deadlineMs: number;
+    /** Largest share (0–1) of the scored posts (`scoredPostsSize`) its candidates may take. */
+    readonly ratio: number;
+    /** Its candidates are kept only when retrieval supplied fewer out-of-network candidates than this. */
+    readonly oonSupplyBelow: number;
+  };
   readonly hydrationTimeoutMs: number;
   readonly ranking: {
     readonly timeoutMs: number;

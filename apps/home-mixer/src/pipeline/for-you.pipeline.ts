@@ -26,7 +26,7 @@ export function forYouPipeline(deps: PipelineDeps): PipelineDefinition<ForYouQue
     name: 'for_you',
     queryHydrators: [
       new ServedHistoryQueryHydrator(deps.servedHistory),
-      new UserActionSequenceQueryHydrator(deps.actionHistory),
+      new UserActionSequenceQueryHydrator(deps.actionHistory, deps.postStore),
       new FollowedIdsQueryHydrator(deps.socialGraph),
       new BlockedIdsQueryHydrator(deps.socialGraph),
       new MutedIdsQueryHydrator(deps.socialGraph),

@@ -4,6 +4,7 @@ import type { FeedCandidate } from './candidate/post-candidate';
 import { AgeFilter } from './filters/age.filter';
 import { ConversationDedupFilter } from './filters/conversation-dedup.filter';
 import { PreviouslySeenFilter } from './filters/previously-seen.filter';
+import { RecentEngagedAuthorsGateFilter } from './filters/recent-engaged-authors-gate.filter';
 import { RepostDeduplicationFilter } from './filters/repost-deduplication.filter';
 import { AuthorSocialgraphFilter } from './filters/author-socialgraph.filter';
 import { CoreDataFilter } from './filters/core-data.filter';
@@ -22,6 +23,7 @@ import { WeightedScorer } from './scorers/weighted.scorer';
 import { TopKScoreSelector } from './selectors/top-k.selector';
 import { CachedPostsSource } from './sources/cached-posts.source';
 import { PhoenixRetrievalSource } from './sources/phoenix-retrieval.source';
+import { RecentEngagedAuthorsSource } from './sources/recent-engaged-authors.source';
 import { ThunderSource } from './sources/thunder.source';
 
 /** The inner pipeline (x-algorithm PhoenixCandidatePipeline): posts only, scored and top-K selected. */
@@ -31,11 +33,13 @@ export function scoredPostsPipeline(deps: PipelineDeps): PipelineDefinition<ForY
     // Follow, block and mute lists and the action sequence come from the outer query (for_you hydrates
     // them because WhoToFollowSource needs them too).
     queryHydrators: [new CachedPostsQueryHydrator(deps.candidateCache)],
-    // Order matters: DropDuplicatesFilter keeps the first copy, so in-network beats retrieval beats cache.
+    // Order matters: DropDuplicatesFilter keeps the first copy, so in-network beats retrieval beats cache
+    // beats the experimental recent-engaged-authors source.
     sources: [
       new ThunderSource(deps.inNetworkPosts),
       new PhoenixRetrievalSource(deps.retrieval),
       new CachedPostsSource(),
+      new RecentEngagedAuthorsSource(deps.inNetworkPosts),
     ],
     hydrators: [
       new CoreDataHydrator(deps.postStore),
@@ -43,7 +47,9 @@ export function scoredPostsPipeline(deps: PipelineDeps): PipelineDefinition<ForY
       new SafetyLabelHydrator(deps.safetyLabels),
     ],
     // Cheap, id-only filters first; the fail-closed safety filters run on whatever survives.
+    // The gate first: it must count retrieval's supply before anything is filtered.
     filters: [
+      new RecentEngagedAuthorsGateFilter(),
       new DropDuplicatesFilter(),
       new CoreDataFilter(),
       new AgeFilter(),

@@ -1,14 +1,12 @@
 import type { CachedPost, ServedHistoryEntry } from '@foryou/feed-state';
 import type { Known, QueryBase } from '@foryou/candidate-pipeline';
 import type { VersionVector } from '@foryou/contracts';
+import type { ExperimentAssignment } from '@foryou/experiments';
 import type { Action } from '@foryou/world';
 import type { ParamsSnapshot } from '../params/feed-params';
 
-/** One experiment this request is assigned to (filled by the experiments module; empty until then). */
-export interface ExperimentAssignment {
-  readonly experiment: string;
-  readonly variant: string;
-}
+/** How this request's viewer was assigned in one experiment (see `assign` in @foryou/experiments). */
+export type { ExperimentAssignment };
 
 /** One of the viewer's recent engagements: the input of Phoenix's user tower. */
 export interface UserAction {
@@ -33,7 +31,9 @@ export interface ForYouQuery extends QueryBase {
   readonly requestTimeMs: number;
   /** The same instant in the content store's frame: post ages and retention windows. */
   readonly contentTimeMs: number;
+  /** The params snapshot with the overrides of the viewer's experiment variants already applied. */
   readonly params: ParamsSnapshot;
+  /** The experiments this request is in (`inAnalysis` assignments only), by experiment key. */
   readonly experiments: readonly ExperimentAssignment[];
   readonly versionVector: VersionVector;
   /** Whether the viewer exists in the user store (an unknown viewer still gets a valid feed). */
@@ -44,6 +44,11 @@ export interface ForYouQuery extends QueryBase {
   readonly seenIds: ReadonlySet<string>;
   /** The viewer's recent engagements, newest first (UserActionSequenceQueryHydrator). */
   readonly actionSequence: Known<readonly UserAction[]>;
+  /**
+   * Distinct authors of the posts in `actionSequence`, most recent first (same hydrator, every arm):
+   * RecentEngagedAuthorsSource's input and an experiment trigger signal.
+   */
+  readonly recentEngagedAuthors: Known<readonly string[]>;
   readonly followedIds: Known<ReadonlySet<string>>;
   readonly blockedIds: Known<ReadonlySet<string>>;
   readonly mutedIds: Known<ReadonlySet<string>>;

@@ -4,6 +4,7 @@ import { Deadline, UNKNOWN, type Clock } from '@foryou/candidate-pipeline';
 import { FeedQuerySchema, RequestIdSchema } from '@foryou/contracts';
 import { USER_STORE_CLIENT, type UserStoreClient } from '../clients/user-store.client';
 import { FeedError } from '../errors/feed-error';
+import { Experiments } from '../experiments/experiments';
 import { ParamsStore } from '../params/params-store';
 import { CLOCK, VERSION_INFO } from '../tokens';
 import { FeedClock } from '../world/feed-clock';
@@ -22,9 +23,10 @@ export interface BuiltRequest {
 }
 
 /**
- * The only place a request becomes a ForYouQuery: validates input, fixes the request id, snapshots
- * params (frozen for the whole request), reserves the experiment slot, stamps the version vector and
- * starts the deadline on the monotonic clock. Everything after it reads the query, never global state.
+ * The only place a request becomes a ForYouQuery: validates input, fixes the request id, assigns the
+ * viewer's experiments, snapshots params with the variants' overrides applied (frozen for the whole
+ * request, so it never mixes arms), stamps the version vector and starts the deadline on the monotonic
+ * clock. Everything after it reads the query, never global state.
  */
 @Injectable()
 export class QueryBuilder {
@@ -34,6 +36,7 @@ export class QueryBuilder {
     @Inject(VERSION_INFO) private readonly _versions: VersionInfo,
     @Inject(CLOCK) private readonly _clock: Clock,
     private readonly _feedClock: FeedClock,
+    private readonly _experiments: Experiments,
   ) {}
 
   /** Resolves the request id first so that even a 400 can echo it. */
@@ -63,22 +66,37 @@ export class QueryBuilder {
         requestId,
       );
     }
-    const params = this._params.snapshot();
+    const viewerId = parsed.data.viewer_id;
+    const viewerKnown = this._users.exists(viewerId);
+    const contentTimeMs = this._feedClock.contentNow();
+    // The experiments are assigned before the deadline starts: a variant may change the budget.
+    const assigned = this._experiments.assign(viewerId, {
+      nowMs: contentTimeMs,
+      viewerKnown,
+      accountCreatedAtMs: this._users.createdAtMs(viewerId),
+      surface: 'for_you',
+    });
+    const params = this._params.withOverrides(this._params.snapshot(), assigned.params);
     const deadline = Deadline.after(this._clock, params.values.requestBudgetMs);
     const query: ForYouQuery = Object.freeze({
       requestId,
-      viewerId: parsed.data.viewer_id,
+      viewerId,
       surface: 'for_you',
       limit: parsed.data.limit,
       requestTimeMs: this._feedClock.wallNow(),
-      contentTimeMs: this._feedClock.contentNow(),
+      contentTimeMs,
       params,
-      experiments: [],
-      versionVector: { ...this._versions, params: params.version },
-      viewerKnown: this._users.exists(parsed.data.viewer_id),
+      experiments: assigned.experiments,
+      versionVector: {
+        ...this._versions,
+        params: params.version,
+        ...(assigned.label === undefined ? {} : { experiments: assigned.label }),
+      },
+      viewerKnown,
       debug: raw.debug,
       seenIds: new Set(parsed.data.seen_ids),
       actionSequence: UNKNOWN,
+      recentEngagedAuthors: UNKNOWN,
       followedIds: UNKNOWN,
       blockedIds: UNKNOWN,
       mutedIds: UNKNOWN,

@@ -13,6 +13,13 @@ export type FeedOutcome = 'ok' | 'degraded' | 'failed' | 'client_error' | 'error
 export type FeedQualityVerdict = 'good' | 'short' | 'source_degraded';
 
 /**
+ * What happened to one engagement event of `POST /v1/events/engagement`: `accepted` (durably, in the
+ * outbox), `duplicate_in_batch` (an exact repeat of an event earlier in its batch, counted once),
+ * `rejected` (its batch was invalid: 400), `unavailable` (its batch could not be committed: 503, retryable).
+ */
+export type EngagementEventResult = 'accepted' | 'duplicate_in_batch' | 'rejected' | 'unavailable';
+
+/**
  * Every metric home-mixer exposes, in one place (DESIGN.md §6). Labels are bounded enums; ids go to
  * traces and logs only. Latency buckets include every SLO threshold (0.1, 0.2, 0.3, 0.5 s).
  */
@@ -87,6 +94,24 @@ export class HomeMixerMetrics implements SideEffectObserver {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
     registers: [this.registry],
   });
+  private readonly _experimentAssignments = new Counter({
+    name: 'foryou_experiment_assignments_total',
+    help: 'Feed requests per experiment by assignment status (assigned, holdout, outside_ramp, killed, …) and served variant.',
+    labelNames: ['experiment', 'variant', 'status'],
+    registers: [this.registry],
+  });
+  private readonly _experimentExposures = new Counter({
+    name: 'foryou_experiment_exposures_total',
+    help: 'Experiment exposures committed with responses, by variant and whether the trigger held (per request, not per unit).',
+    labelNames: ['experiment', 'variant', 'triggered'],
+    registers: [this.registry],
+  });
+  private readonly _engagementEvents = new Counter({
+    name: 'foryou_engagement_events_total',
+    help: 'Engagement events received on POST /v1/events/engagement, by event type (invalid when unreadable) and result (accepted, duplicate_in_batch, rejected, unavailable).',
+    labelNames: ['type', 'result'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -109,6 +134,14 @@ export class HomeMixerMetrics implements SideEffectObserver {
 
   quality(surface: string, verdict: FeedQualityVerdict): void {
     this._quality.inc({ surface, verdict });
+  }
+
+  experimentAssignment(experiment: string, variant: string, status: string): void {
+    this._experimentAssignments.inc({ experiment, variant, status });
+  }
+
+  experimentExposure(experiment: string, variant: string, triggered: boolean): void {
+    this._experimentExposures.inc({ experiment, variant, triggered: String(triggered) });
   }
 
   degradedComponent(pipeline: string, component: string, status: string, policy: string): void {
@@ -140,5 +173,16 @@ export class HomeMixerMetrics implements SideEffectObserver {
       this._sideEffects.inc({ pipeline, effect, outcome });
     }
     this._outboxCommit.observe({ pipeline, outcome }, seconds);
+  }
+
+  /** Counts engagement events by type and result; `types` holds one entry per event. */
+  engagementEvents(types: readonly string[], result: EngagementEventResult): void {
+    const counts = new Map<string, number>();
+    for (const type of types) {
+      counts.set(type, (counts.get(type) ?? 0) + 1);
+    }
+    for (const [type, n] of counts) {
+      this._engagementEvents.inc({ type, result }, n);
+    }
   }
 }

@@ -1,11 +1,13 @@
 import { FakeClock, PipelineRunner, type PipelineResult } from '@foryou/candidate-pipeline';
 import { generateWorld, type World } from '@foryou/world';
 import type { Adapters } from '../adapters';
+import { Experiments } from '../experiments/experiments';
 import { ParamsStore } from '../params/params-store';
 import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
 import { forYouPipeline } from '../pipeline/for-you.pipeline';
 import type { ForYouQuery } from '../query/for-you-query';
 import { QueryBuilder } from '../query/query-builder';
+import { HomeMixerMetrics } from '../telemetry/metrics';
 import { FeedClock } from '../world/feed-clock';
 import { seedWorldState } from '../world/world-seeder';
 import { worldAdapters } from './world-adapters';
@@ -37,6 +39,7 @@ export async function runForYou(
   adapters: Adapters,
   request: { viewerId: string; limit?: number; debug?: boolean },
   params: ParamsStore = new ParamsStore(),
+  experiments: Experiments = new Experiments({ definitions: [], metrics: new HomeMixerMetrics() }),
 ): Promise<PipelineResult<ForYouQuery, FeedCandidate>> {
   const clock = new FakeClock(0);
   const feedClock = new FeedClock(world.nowMs, () => FIXED_WALL_MS);
@@ -53,6 +56,7 @@ export async function runForYou(
     },
     clock,
     feedClock,
+    experiments,
   );
   const { query, deadline } = builder.build(
     {
