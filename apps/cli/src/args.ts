@@ -37,6 +37,9 @@ export const ErrorRateArg = number('fraction of requests, 0…1')
   .min(0, { error: 'must be between 0 and 1 (fraction of requests)' })
   .max(1, { error: 'must be between 0 and 1 (fraction of requests)' });
 
+/** Whether the traffic driver simulates the viewers' engagement and POSTs it (`on`) or only reads feeds. */
+export const EngagementArg = z.enum(['on', 'off'], { error: 'must be on or off' });
+
 /** An http(s) base URL without credentials, query or fragment; normalised (`href`, trailing `/`). */
 export const TargetUrlArg = z.string().transform((value, ctx) => {
   const fail = (message: string): never => {

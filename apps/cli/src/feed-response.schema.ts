@@ -6,6 +6,8 @@ import { z } from 'zod';
  * lives in @foryou/contracts).
  */
 export const FeedResponseShape = z.object({
+  /** Echoed by home-mixer; engagement events name it (absent: no engagement is simulated). */
+  request_id: z.string().optional(),
   items: z.array(z.object({ id: z.string() })),
 });
 export type FeedResponseShape = z.infer<typeof FeedResponseShape>;

@@ -1,5 +1,12 @@
 import { setTimeout as delayMs } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
+import {
+  emptyEngagementTally,
+  engage,
+  engagementUrl,
+  type EngagementPlan,
+  type EngagementTally,
+} from './engagement-traffic';
 import { FeedResponseShape } from './feed-response.schema';
 import { viewerFor } from './viewer-mix';
 
@@ -19,6 +26,11 @@ export interface TrafficPlan {
   readonly viewerSeed: number;
   readonly limit: number;
   readonly timeoutMs: number;
+  /**
+   * React to every 200 feed like its viewer would (the world's engagement simulator) and POST the events
+   * to `/v1/events/engagement` under `target`, before that worker's next request. Undefined: off.
+   */
+  readonly engagement?: EngagementPlan;
 }
 
 /** I/O behind an interface so the driver can be tested with a fake clock and a fake server. */
@@ -28,12 +40,15 @@ export interface TrafficDeps {
   readonly now: () => number;
   /** Resolves after `ms`, rejects when `signal` aborts. */
   readonly delay: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Wall-clock milliseconds since the epoch (engagement event times); default `Date.now`. */
+  readonly wallNow?: () => number;
 }
 
 export const realTrafficDeps: TrafficDeps = {
   fetch: (url, init) => fetch(url, init),
   now: () => performance.now(),
   delay: (ms, signal) => delayMs(ms, undefined, { signal }),
+  wallNow: () => Date.now(),
 };
 
 /** Transport failures, counted beside HTTP status codes (`cancelled`: the run was stopped mid-request). */
@@ -45,6 +60,8 @@ export type RequestOutcome =
       readonly status: number;
       readonly latencyMs: number;
       readonly items?: number;
+      /** A feed's request id and item ids, in position order (when the body had a request id). */
+      readonly served?: { readonly requestId: string; readonly itemIds: readonly string[] };
     }
   | { readonly kind: 'transport_error'; readonly error: TransportError; readonly latencyMs: number };
 
@@ -62,6 +79,8 @@ export interface TrafficTally {
   feeds: number;
   emptyFeeds: number;
   itemsReturned: number;
+  /** With `plan.engagement`: the engagement events sent and how home-mixer answered them. */
+  readonly engagement?: EngagementTally;
 }
 
 export type StopReason = 'requests' | 'duration' | 'signal';
@@ -114,7 +133,10 @@ export async function runTraffic(
     feeds: 0,
     emptyFeeds: 0,
     itemsReturned: 0,
+    ...(plan.engagement ? { engagement: emptyEngagementTally() } : {}),
   };
+  const wallNow = deps.wallNow ?? Date.now;
+  let batches = 0;
   const latenciesMs: number[] = [];
   const start = deps.now();
   let next = 0;
@@ -164,7 +186,30 @@ export async function runTraffic(
         return;
       }
       tally.sent += 1;
-      record(await sendOne(plan, viewerFor(index, plan.viewers, plan.viewerSeed), deps, stop.signal));
+      const viewerId = viewerFor(index, plan.viewers, plan.viewerSeed);
+      const outcome = await sendOne(plan, viewerId, deps, stop.signal);
+      record(outcome);
+      if (
+        plan.engagement &&
+        tally.engagement &&
+        outcome.kind === 'response' &&
+        outcome.served &&
+        !stop.signal.aborted
+      ) {
+        await engage(
+          plan.engagement,
+          { viewerId, ...outcome.served, respondedAtMs: wallNow() },
+          index,
+          {
+            fetch: deps.fetch,
+            url: engagementUrl(plan.target),
+            timeoutMs: plan.timeoutMs,
+            signal: stop.signal,
+            nextBatch: () => ++batches,
+          },
+          tally.engagement,
+        );
+      }
     }
   };
 
@@ -199,16 +244,26 @@ async function sendOne(
       redirect: 'manual',
       signal: timeout.signal,
     });
-    let items: number | undefined;
+    let feed: FeedResponseShape | undefined;
     if (response.status === 200) {
-      items = countItems(await response.text());
+      feed = parseFeed(await response.text());
     } else {
       await response.arrayBuffer(); // drain, so the connection is reused
     }
     const latencyMs = deps.now() - began;
-    return items === undefined
-      ? { kind: 'response', status: response.status, latencyMs }
-      : { kind: 'response', status: response.status, latencyMs, items };
+    if (feed === undefined) {
+      return { kind: 'response', status: response.status, latencyMs };
+    }
+    const items = feed.items.length;
+    return feed.request_id === undefined
+      ? { kind: 'response', status: response.status, latencyMs, items }
+      : {
+          kind: 'response',
+          status: response.status,
+          latencyMs,
+          items,
+          served: { requestId: feed.request_id, itemIds: feed.items.map((i) => i.id) },
+        };
   } catch {
     const error: TransportError = runSignal.aborted ? 'cancelled' : timedOut ? 'timeout' : 'network';
     return { kind: 'transport_error', error, latencyMs: deps.now() - began };
@@ -218,7 +273,7 @@ async function sendOne(
   }
 }
 
-function countItems(body: string): number | undefined {
+function parseFeed(body: string): FeedResponseShape | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -226,5 +281,5 @@ function countItems(body: string): number | undefined {
     return undefined;
   }
   const parsed = FeedResponseShape.safeParse(json);
-  return parsed.success ? parsed.data.items.length : undefined;
+  return parsed.success ? parsed.data : undefined;
 }

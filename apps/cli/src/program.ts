@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { demoCommand } from './commands/demo.command';
 import { dlqCommand } from './commands/dlq.command';
 import { evalCommand } from './commands/eval.command';
+import { experimentCommand } from './commands/experiment.command';
 import { loadgenCommand } from './commands/loadgen.command';
 import { publishWorldCommand } from './commands/publish-world.command';
 import { reconcileCommand } from './commands/reconcile.command';
@@ -36,5 +37,6 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(evalCommand(io).copyInheritedSettings(program));
   program.addCommand(dlqCommand({ io }).copyInheritedSettings(program));
   program.addCommand(reconcileCommand({ io }).copyInheritedSettings(program));
+  program.addCommand(experimentCommand(io).copyInheritedSettings(program));
   return program;
 }

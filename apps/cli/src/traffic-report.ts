@@ -1,3 +1,4 @@
+import { engagementRows } from './engagement-traffic';
 import type { TrafficResult } from './http-traffic';
 import { summarizeLatencies } from './latency-summary';
 
@@ -63,6 +64,9 @@ export function formatTrafficReport(target: string, result: TrafficResult, maxEr
       'schedule',
       `fell behind the rate by up to ${ms(result.maxScheduleLagMs)} ms (raise --concurrency for a steadier rate)`,
     ]);
+  }
+  if (result.engagement) {
+    rows.push(...engagementRows(result.engagement));
   }
   rows.push([
     'error rate',

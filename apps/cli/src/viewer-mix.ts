@@ -11,7 +11,7 @@ export function viewerFor(index: number, viewers: number, seed = 0): string {
 }
 
 /** A 32-bit integer hash (the mulberry32 finaliser) of (index, seed); uniform enough for traffic. */
-function mix32(index: number, seed: number): number {
+export function mix32(index: number, seed: number): number {
   let t = (Math.imul(index, 0x9e3779b1) + seed + 0x6d2b79f5) | 0;
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

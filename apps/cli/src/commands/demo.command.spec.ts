@@ -56,7 +56,7 @@ describe('runDemo', () => {
   let io: { out: (t: string) => void; err: (t: string) => void };
   let onOut: ((text: string) => void) | undefined;
   let published: string[];
-  let stack: Pick<DemoDeps, 'services' | 'publish'>;
+  let stack: Pick<DemoDeps, 'services' | 'publish' | 'prepareStore'>;
 
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'foryou-demo-'));
@@ -81,6 +81,8 @@ describe('runDemo', () => {
         published.push(`${o.scale}/${o.seed}`);
         return Promise.resolve();
       },
+      // The real one creates a database; these tests only check the demo's process handling.
+      prepareStore: () => Promise.resolve({ created: false }),
     };
     options = {
       scale: 'small',
@@ -182,7 +184,7 @@ describe('runDemo', () => {
 
 describe('nextSteps', () => {
   it('lists the feed, debug and metrics curls and where traces go', () => {
-    const withoutOtel = nextSteps(8080, 20, undefined);
+    const withoutOtel = nextSteps(8080, 20, undefined, 'f'.repeat(32));
     expect(withoutOtel).toContain(
       "curl -s 'http://127.0.0.1:8080/v1/feed/for-you?viewer_id=xiaolin&limit=20' | jq",
     );
@@ -191,7 +193,11 @@ describe('nextSteps', () => {
     );
     expect(withoutOtel).toContain('curl -s http://127.0.0.1:8080/metrics');
     expect(withoutOtel).toContain('set OTEL_EXPORTER_OTLP_ENDPOINT to export traces');
-    expect(nextSteps(8080, 20, 'http://127.0.0.1:4318')).toContain(
+    expect(withoutOtel).toContain(
+      `FORYOU_ADMIN_TOKEN=${'f'.repeat(32)} node apps/cli/dist/main.js experiment kill`,
+    );
+    expect(withoutOtel).toContain('npm run experiment:report -- recent-engaged-authors-source');
+    expect(nextSteps(8080, 20, 'http://127.0.0.1:4318', 'f'.repeat(32))).toContain(
       'exported over OTLP to http://127.0.0.1:4318',
     );
   });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import {
   argParser,
   ConcurrencyArg,
   DurationArg,
+  EngagementArg,
   ErrorRateArg,
   LimitArg,
   parseOptions,
@@ -20,6 +22,8 @@ import {
   WORLD_SCALES,
 } from '../args';
 import { readCliEnv, type CliEnv } from '../config/cli-env';
+import { engagementPlan } from '../engagement-traffic';
+import { ensureDatabase, redactedUrl } from '../experiments-database';
 import { runTraffic, type TrafficPlan } from '../http-traffic';
 import { CliError, type CliIo } from '../io';
 import { createTrafficProgress } from '../progress';
@@ -86,6 +90,8 @@ const DemoOptions = z.object({
   readyTimeout: DurationArg,
   exit: z.boolean().default(false),
   keepRunning: z.boolean().optional(),
+  /** Absent: off (the command line defaults it to on). */
+  engagement: EngagementArg.optional(),
 });
 export type DemoOptions = z.infer<typeof DemoOptions>;
 
@@ -104,7 +110,12 @@ export function demoPlan(options: DemoOptions): TrafficPlan {
 }
 
 /** What to try next, printed after the traffic summary. */
-export function nextSteps(port: number, limit: number, otlpEndpoint: string | undefined): string {
+export function nextSteps(
+  port: number,
+  limit: number,
+  otlpEndpoint: string | undefined,
+  adminToken: string,
+): string {
   const base = `http://127.0.0.1:${port}`;
   const query = `viewer_id=${FIXED_VIEWER}&limit=${limit}`;
   const traces =
@@ -117,6 +128,9 @@ export function nextSteps(port: number, limit: number, otlpEndpoint: string | un
     `  curl -s '${base}/v1/feed/for-you?${query}' | jq           # the real feed: records what it served`,
     `  curl -s ${base}/metrics | grep '^foryou_'`,
     `  ${traces}`,
+    '  npm run experiment:report -- recent-engaged-authors-source   # the shipped experiment: reports/…/report.html',
+    `  FORYOU_ADMIN_TOKEN=${adminToken} node apps/cli/dist/main.js experiment kill recent-engaged-authors-source \\`,
+    `    --variant treatment --reason "guardrail review" --actor "$USER" --target ${base}   # kill switch`,
   ].join('\n');
 }
 
@@ -166,6 +180,8 @@ export interface DemoDeps {
   readonly services?: DemoServices;
   /** Publishes the world's post events (default: `foryou publish-world --reset` as a child process). */
   readonly publish?: (options: DemoOptions) => Promise<void>;
+  /** Makes sure the experiments database exists (default: `ensureDatabase`, creating it if missing). */
+  readonly prepareStore?: (databaseUrl: string) => Promise<{ readonly created: boolean }>;
 }
 
 export interface DemoServiceSpec {
@@ -233,6 +249,8 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
   for (const signal of STOP_SIGNALS) {
     process.on(signal, onSignal);
   }
+  // The admin API (kill switches) needs a token; a made-up one is printed with the next steps.
+  const adminToken = env.adminToken ?? randomBytes(16).toString('hex');
   const stopAll = async () => {
     // home-mixer first (it calls the others), then Phoenix and Thunder (Thunder snapshots on SIGTERM).
     for (const s of [...running].reverse()) {
@@ -244,14 +262,23 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<num
   try {
     const service = await startStack(
       options,
-      { env, root, entry, io, services, publish },
+      {
+        env,
+        root,
+        entry,
+        io,
+        services,
+        publish,
+        adminToken,
+        prepareStore: deps.prepareStore ?? ensureDatabase,
+      },
       shutdown.signal,
       running,
     );
     if (service === undefined) {
       return 130; // interrupted during start-up; already stopped
     }
-    const passed = await drive(options, env, service, io, shutdown.signal, services.workers.http);
+    const passed = await drive(options, env, service, io, shutdown.signal, services.workers.http, adminToken);
     const dead = running.find((s) => !s.isRunning());
     if (dead) {
       io.err(`${dead.name} exited during the demo (${describeExit(await dead.exited)}); last log lines:\n`);
@@ -302,12 +329,19 @@ async function startStack(
     io: CliIo;
     services: DemoServices;
     publish: (options: DemoOptions) => Promise<void>;
+    /** home-mixer's admin API token (kill switches). */
+    adminToken: string;
+    prepareStore: (databaseUrl: string) => Promise<{ readonly created: boolean }>;
   },
   signal: AbortSignal,
   running: RunningService[],
 ): Promise<RunningService | undefined> {
   const { env, root, entry, io } = ctx;
   const common = { ...env.inherited, REDIS_URL: env.redisUrl, LOG_LEVEL: env.demoLogLevel };
+  const database = await ctx.prepareStore(env.databaseUrl).catch((err: unknown) => {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  });
+  io.out(`Experiments store: ${redactedUrl(env.databaseUrl)}${database.created ? ' (created)' : ''}\n`);
   io.out(`Publishing the ${options.scale} world's post events to Redis Streams (Thunder's input)…\n`);
   await ctx.publish(options);
   rmSync(join(root, THUNDER_SNAPSHOTS), { recursive: true, force: true });
@@ -340,6 +374,7 @@ async function startStack(
         env: {
           ...common,
           WORKERS_HTTP_PORT: String(workers.http),
+          DATABASE_URL: env.databaseUrl,
           WORLD_SCALE: options.scale,
           WORLD_SEED: String(options.seed),
         },
@@ -381,6 +416,7 @@ async function startStack(
         WORLD_SEED: String(options.seed),
         THUNDER_ADDRESS: `127.0.0.1:${thunder.grpc}`,
         PHOENIX_ADDRESS: `127.0.0.1:${phoenix.grpc}`,
+        ADMIN_TOKEN: ctx.adminToken,
       },
       logFile: join(root, DEMO_LOG),
       readiness: readiness(options.port, options.readyTimeout),
@@ -432,8 +468,16 @@ async function drive(
   io: CliIo,
   shutdown: AbortSignal,
   workersPort: number,
+  adminToken: string,
 ): Promise<boolean> {
-  const plan = demoPlan(options);
+  let plan = demoPlan(options);
+  if (options.engagement === 'on') {
+    io.out(
+      `Generating the ${options.scale} world here too: each feed's viewer reacts to it (the world's ` +
+        'engagement simulator) and the events are POSTed to /v1/events/engagement…\n',
+    );
+    plan = { ...plan, engagement: engagementPlan(options.scale, options.seed) };
+  }
   // Stop sending as soon as home-mixer dies or the operator interrupts.
   const stop = new AbortController();
   shutdown.addEventListener('abort', () => stop.abort(), { once: true });
@@ -448,7 +492,7 @@ async function drive(
   progress.stop();
   io.out(`${formatTrafficReport(plan.target.href, result, options.maxErrorRate)}\n`);
   io.out(`${await sideEffectSummary(workersPort)}\n\n`);
-  io.out(`${nextSteps(options.port, options.limit, env.otlpEndpoint)}\n`);
+  io.out(`${nextSteps(options.port, options.limit, env.otlpEndpoint, adminToken)}\n`);
   return errorRate(result) <= options.maxErrorRate;
 }
 

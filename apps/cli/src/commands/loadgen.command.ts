@@ -4,16 +4,21 @@ import {
   argParser,
   ConcurrencyArg,
   DurationArg,
+  EngagementArg,
   ErrorRateArg,
   LimitArg,
   parseOptions,
   RateArg,
   RequestsArg,
+  ScaleArg,
+  SeedArg,
   TargetUrlArg,
   TimeoutMsArg,
   ViewersArg,
+  WORLD_SCALES,
 } from '../args';
 import { readCliEnv } from '../config/cli-env';
+import { engagementPlan } from '../engagement-traffic';
 import { runTraffic, type TrafficDeps, type TrafficPlan } from '../http-traffic';
 import type { CliIo } from '../io';
 import { createTrafficProgress } from '../progress';
@@ -25,6 +30,8 @@ export const DEFAULT_TARGET = 'http://127.0.0.1:8080/';
 export const DEFAULT_CLOSED_LOOP_REQUESTS = 1000;
 /** Used for --viewers' mix; fixed so two runs send the same sequence. */
 const VIEWER_SEED = 42;
+/** home-mixer's default WORLD_SEED. */
+const DEFAULT_WORLD_SEED = 42;
 
 const LoadgenOptions = z.object({
   target: TargetUrlArg,
@@ -36,6 +43,11 @@ const LoadgenOptions = z.object({
   limit: LimitArg,
   timeout: TimeoutMsArg,
   maxErrorRate: ErrorRateArg,
+  /** Absent: off (the command line defaults it to on). */
+  engagement: EngagementArg.optional(),
+  /** The world the target serves, for the engagement simulator; default medium / 42. */
+  scale: ScaleArg.optional(),
+  seed: SeedArg.optional(),
 });
 export type LoadgenOptions = z.infer<typeof LoadgenOptions>;
 
@@ -106,6 +118,14 @@ export function loadgenCommand(deps: LoadgenDeps): Command {
   for (const option of sharedTrafficOptions({ concurrency: 8, timeoutMs: 5000 })) {
     command.addOption(option);
   }
+  command
+    .addOption(
+      new Option('--scale <scale>', "the target's world scale (the engagement simulator's ground truth)")
+        .choices(WORLD_SCALES)
+        .argParser(argParser(ScaleArg))
+        .default('medium'),
+    )
+    .addOption(new Option('--seed <n>', "the target's world seed").argParser(argParser(SeedArg)).default(42));
   return command.action(async (_options: unknown, self: Command) => {
     const options = parseOptions(LoadgenOptions, self.opts());
     process.exitCode = await runLoadgen(options, deps);
@@ -116,8 +136,14 @@ export function loadgenCommand(deps: LoadgenDeps): Command {
 export async function runLoadgen(options: LoadgenOptions, deps: LoadgenDeps): Promise<number> {
   const { io } = deps;
   const env = readCliEnv();
-  const plan = loadgenPlan(options);
+  let plan = loadgenPlan(options);
   io.out(`loadgen → ${plan.target.href} (${describePlan(plan)})\n`);
+  if (options.engagement === 'on') {
+    const scale = options.scale ?? 'medium';
+    const seed = options.seed ?? DEFAULT_WORLD_SEED;
+    io.out(`Generating the ${scale} world (seed ${seed}) for the engagement simulator…\n`);
+    plan = { ...plan, engagement: engagementPlan(scale, seed) };
+  }
 
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();

@@ -1,5 +1,13 @@
 import { Option } from 'commander';
-import { argParser, ConcurrencyArg, ErrorRateArg, LimitArg, TimeoutMsArg, ViewersArg } from '../args';
+import {
+  argParser,
+  ConcurrencyArg,
+  EngagementArg,
+  ErrorRateArg,
+  LimitArg,
+  TimeoutMsArg,
+  ViewersArg,
+} from '../args';
 
 /** Options shared by `demo` and `loadgen`, with the same parsing and messages. */
 export function sharedTrafficOptions(defaults: { concurrency: number; timeoutMs: number }): Option[] {
@@ -20,5 +28,11 @@ export function sharedTrafficOptions(defaults: { concurrency: number; timeoutMs:
     new Option('--max-error-rate <ratio>', 'exit with status 1 when a larger fraction of requests fails')
       .argParser(argParser(ErrorRateArg))
       .default(0.01),
+    new Option(
+      '--engagement <on|off>',
+      "react to every feed like its viewer would (the world's engagement simulator) and POST the events to /v1/events/engagement",
+    )
+      .argParser(argParser(EngagementArg))
+      .default('on'),
   ];
 }

@@ -6,9 +6,19 @@ describe('readCliEnv', () => {
       redisUrl: DEFAULT_REDIS_URL,
       otlpEndpoint: undefined,
       demoLogLevel: 'warn',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/foryou',
+      adminToken: undefined,
       interactive: true,
       inherited: {},
     });
+  });
+
+  it('reads DATABASE_URL and FORYOU_ADMIN_TOKEN, rejecting a non-postgres URL and a short token', () => {
+    expect(
+      readCliEnv({ DATABASE_URL: 'postgresql://u@db:5432/x', FORYOU_ADMIN_TOKEN: 'a'.repeat(16) }, true),
+    ).toMatchObject({ databaseUrl: 'postgresql://u@db:5432/x', adminToken: 'a'.repeat(16) });
+    expect(() => readCliEnv({ DATABASE_URL: 'mysql://db/x' }, true)).toThrow('DATABASE_URL');
+    expect(() => readCliEnv({ FORYOU_ADMIN_TOKEN: 'short' }, true)).toThrow('FORYOU_ADMIN_TOKEN');
   });
 
   it('reads REDIS_URL, the OTLP endpoint and LOG_LEVEL; blank means unset', () => {

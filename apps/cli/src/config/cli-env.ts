@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DATABASE_URL } from '../experiments-database';
 
 /** The environment the CLI reads, validated once (DESIGN.md §8: only config/ reads process.env). */
 export interface CliEnv {
@@ -8,6 +9,10 @@ export interface CliEnv {
   readonly otlpEndpoint: string | undefined;
   /** LOG_LEVEL for the demo's home-mixer (default warn, so its log stays short). */
   readonly demoLogLevel: string;
+  /** The experiments database (`DATABASE_URL`): the demo's workers write exposures and outcomes there. */
+  readonly databaseUrl: string;
+  /** Bearer token of home-mixer's admin API (`FORYOU_ADMIN_TOKEN`); the demo makes one up when unset. */
+  readonly adminToken: string | undefined;
   /** Draw progress bars (stderr is a terminal and CI is not set). */
   readonly interactive: boolean;
   /** The whole environment, for child processes to inherit. */
@@ -25,6 +30,10 @@ const EnvSchema = z.object({
     .optional(),
   // Passed through as is; home-mixer validates its own log level.
   LOG_LEVEL: z.string().default('warn'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'DATABASE_URL must be a postgres:// URL' })
+    .default(DEFAULT_DATABASE_URL),
+  FORYOU_ADMIN_TOKEN: z.string().min(16, 'FORYOU_ADMIN_TOKEN must be at least 16 characters').optional(),
   CI: z.string().optional(),
 });
 
@@ -41,6 +50,8 @@ export function readCliEnv(env: NodeJS.ProcessEnv = process.env, stderrIsTty = p
     redisUrl: parsed.data.REDIS_URL,
     otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
     demoLogLevel: parsed.data.LOG_LEVEL,
+    databaseUrl: parsed.data.DATABASE_URL,
+    adminToken: parsed.data.FORYOU_ADMIN_TOKEN,
     interactive: stderrIsTty === true && !ci,
     inherited: { ...env },
   };

@@ -1,0 +1,121 @@
+import { ExperimentDefinitionSchema, type ExperimentDefinition } from '@foryou/experiments';
+
+/**
+ * A definition shaped like experiments/recent-engaged-authors-source.yaml (same metrics, guardrails,
+ * ramp and policy), parsed by the real schema; `overrides` replace top-level fields.
+ */
+export function experimentDefinition(overrides: Record<string, unknown> = {}): ExperimentDefinition {
+  return ExperimentDefinitionSchema.parse({
+    schema_version: 'experiment-v1',
+    key: 'recent-engaged-authors-source',
+    hypothesis:
+      'Adding RecentEngagedAuthorsSource raises engagements per exposure <without> harming guardrails & co.',
+    owner: 'feed-sources',
+    unit: 'viewer',
+    status: 'running',
+    seed: 'recent-engaged-authors-source-test',
+    hash_version: 2,
+    eligibility_version: 1,
+    layer: { key: 'candidate-sources', range: [0, 5000] },
+    variants: [
+      { key: 'control', weight: 0.5, description: 'source disabled', params: {} },
+      { key: 'treatment', weight: 0.5, description: 'source enabled', params: {} },
+    ],
+    trigger: {
+      out_of_network_supply_below: 100,
+      min_recent_engaged_authors: 1,
+      description: 'OON retrieval returned < 100 candidates and the viewer has a recently engaged author',
+    },
+    primary_metric: {
+      key: 'engagement_per_exposure',
+      description: 'favorites + replies + reposts per exposure',
+      direction: 'higher-is-better',
+      source: 'outcomes',
+      events: ['favorite', 'reply', 'repost'],
+      aggregate: 'count',
+      denominator: 'exposures',
+    },
+    secondary_metrics: [
+      {
+        key: 'short_feed_rate',
+        description: 'requests that returned fewer posts than asked for, per exposure',
+        direction: 'lower-is-better',
+        source: 'serving',
+        signal: 'short_feed',
+        aggregate: 'count',
+        denominator: 'exposures',
+      },
+      {
+        key: 'click_per_exposure',
+        description: 'clicks per exposure',
+        direction: 'higher-is-better',
+        source: 'outcomes',
+        events: ['click'],
+        aggregate: 'count',
+        denominator: 'exposures',
+      },
+      {
+        key: 'dwell_ms_per_viewer',
+        description: 'dwell time per viewer',
+        direction: 'higher-is-better',
+        source: 'outcomes',
+        events: ['dwell'],
+        aggregate: 'sum',
+        denominator: 'units',
+      },
+    ],
+    guardrails: [
+      {
+        key: 'hide_report_rate',
+        description: 'hides + reports per exposure',
+        direction: 'lower-is-better',
+        source: 'outcomes',
+        events: ['hide', 'report'],
+        aggregate: 'count',
+        denominator: 'exposures',
+        scale: 'relative',
+        margin: 0.02,
+        warning: 0.02,
+        critical: 0.05,
+      },
+      {
+        key: 'feed_latency_p99',
+        description: 'p99 of the feed request latency, in ms',
+        direction: 'lower-is-better',
+        source: 'serving',
+        signal: 'latency_ms',
+        aggregate: 'quantile',
+        quantile: 0.99,
+        scale: 'absolute',
+        margin: 10,
+        warning: 15,
+        critical: 30,
+      },
+      {
+        key: 'empty_feed_rate',
+        description: 'requests that returned no post, per exposure',
+        direction: 'lower-is-better',
+        source: 'serving',
+        signal: 'empty_feed',
+        aggregate: 'count',
+        denominator: 'exposures',
+        scale: 'absolute',
+        margin: 0.001,
+        warning: 0.002,
+        critical: 0.005,
+      },
+    ],
+    attribution_window_hours: 24,
+    minimum_sample_per_arm: 1000,
+    ramp: {
+      current_step: 1,
+      steps: [
+        { percent: 1, gates: { min_duration_hours: 24 } },
+        { percent: 10, gates: { min_duration_hours: 48 } },
+        { percent: 50, gates: { min_duration_hours: 72 } },
+      ],
+    },
+    kill_switch: { on_srm: 'hold', on_guardrail_critical: 'kill' },
+    ...overrides,
+  });
+}
