@@ -1,4 +1,5 @@
 import { asyncWork } from './async-work.dashboard';
+import { experiments } from './experiments.dashboard';
 import { feedPipeline } from './feed-pipeline.dashboard';
 import type { DashboardSpec } from './panels';
 import { resources } from './resources.dashboard';
@@ -12,4 +13,5 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
   thunderPhoenix,
   asyncWork,
   resources,
+  experiments,
 ];
