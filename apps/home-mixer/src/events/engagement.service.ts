@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { activeTraceparent, DEFAULT_OUTBOX_STREAM, Outbox } from '@foryou/async-work';
-import { RequestIdSchema } from '@foryou/contracts';
 import { OUTCOME_EVENT_SCHEMA_VERSION } from '@foryou/experiments';
 import { envelopeFor, experimentOutcomesWork, type RecordedOutcome } from '@foryou/feed-state';
 import { Attr, type Logger } from '@foryou/telemetry';
@@ -10,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AppConfig } from '../config/app-config';
 import { FeedError, type FieldProblem } from '../errors/feed-error';
+import { requestIdFromHeader } from '../query/request-id';
 import { HomeMixerMetrics } from '../telemetry/metrics';
 import { APP_CONFIG, LOGGER, REDIS } from '../tokens';
 import { FeedClock } from '../world/feed-clock';
@@ -78,17 +77,12 @@ export class EngagementService {
    * anything else, and the body's events count as rejected.
    */
   requestId(header: string | string[] | undefined, body: unknown): string {
-    if (header === undefined) {
-      return randomUUID();
-    }
-    const parsed = RequestIdSchema.safeParse(Array.isArray(header) ? header.join(',') : header);
-    if (!parsed.success) {
+    try {
+      return requestIdFromHeader(header);
+    } catch (err) {
       this._metrics.engagementEvents(eventTypesOf(body), 'rejected');
-      throw new FeedError('invalid_argument', 'invalid x-request-id header', [
-        { field: 'x-request-id', reason: parsed.error.issues[0]?.message ?? 'invalid' },
-      ]);
+      throw err;
     }
-    return parsed.data;
   }
 
   /**

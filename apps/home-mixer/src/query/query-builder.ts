@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Deadline, UNKNOWN, type Clock } from '@foryou/candidate-pipeline';
-import { FeedQuerySchema, RequestIdSchema } from '@foryou/contracts';
+import { FeedQuerySchema } from '@foryou/contracts';
 import { USER_STORE_CLIENT, type UserStoreClient } from '../clients/user-store.client';
 import { FeedError } from '../errors/feed-error';
 import { Experiments } from '../experiments/experiments';
@@ -9,6 +8,7 @@ import { ParamsStore } from '../params/params-store';
 import { CLOCK, VERSION_INFO } from '../tokens';
 import { FeedClock } from '../world/feed-clock';
 import type { ForYouQuery } from './for-you-query';
+import { requestIdFromHeader } from './request-id';
 import type { VersionInfo } from './version-info';
 
 export interface RawFeedRequest {
@@ -41,16 +41,7 @@ export class QueryBuilder {
 
   /** Resolves the request id first so that even a 400 can echo it. */
   requestId(header: string | string[] | undefined): string {
-    if (header === undefined) {
-      return randomUUID();
-    }
-    const parsed = RequestIdSchema.safeParse(Array.isArray(header) ? header.join(',') : header);
-    if (!parsed.success) {
-      throw new FeedError('invalid_argument', 'invalid x-request-id header', [
-        { field: 'x-request-id', reason: parsed.error.issues[0]?.message ?? 'invalid' },
-      ]);
-    }
-    return parsed.data;
+    return requestIdFromHeader(header);
   }
 
   build(raw: RawFeedRequest, requestId: string): BuiltRequest {

@@ -1,6 +1,5 @@
 import {
   ok,
-  sourced,
   type ComponentContext,
   type Result,
   type Source,
@@ -10,6 +9,7 @@ import { callContext } from '../../clients/call-context';
 import type { InNetworkPostsClient } from '../../clients/in-network-posts.client';
 import type { ForYouQuery } from '../../query/for-you-query';
 import type { FeedCandidate } from '../candidate/post-candidate';
+import { thunderCandidates } from './thunder.source';
 
 /** Most posts per recently engaged author: the source adds variety, not one author's backlog. */
 const MAX_PER_AUTHOR = 3;
@@ -53,27 +53,13 @@ export class RecentEngagedAuthorsSource implements Source<ForYouQuery, FeedCandi
     if (!result.ok) {
       return result;
     }
-    const { posts, partial, storeVersion } = result.value;
-    return ok({
-      candidates: posts.map((post) =>
-        sourced<FeedCandidate>(
-          {
-            id: post.postId,
-            type: 'post',
-            servedType: 'recent_engaged_author',
-            authorId: post.authorId,
-            inNetwork: false,
-            ...(post.repostOfPostId ? { repostOfPostId: post.repostOfPostId } : {}),
-            ...(post.replyToPostId ? { replyToPostId: post.replyToPostId } : {}),
-          },
-          undefined,
-          storeVersion,
-        ),
+    return ok(
+      thunderCandidates(
+        result.value,
+        'recent_engaged_author',
+        'Thunder answered before scanning every author',
       ),
-      ...(partial
-        ? { partial: `Thunder answered before scanning every author (${posts.length} posts)` }
-        : {}),
-    });
+    );
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type SourceOutput,
 } from '@foryou/candidate-pipeline';
 import { callContext } from '../../clients/call-context';
-import type { InNetworkPostsClient } from '../../clients/in-network-posts.client';
+import type { InNetworkPostsClient, InNetworkResponse } from '../../clients/in-network-posts.client';
 import type { ForYouQuery } from '../../query/for-you-query';
 import type { FeedCandidate } from '../candidate/post-candidate';
 
@@ -48,26 +48,38 @@ export class ThunderSource implements Source<ForYouQuery, FeedCandidate> {
     if (!result.ok) {
       return result;
     }
-    const { posts, partial, storeVersion } = result.value;
-    return ok({
-      candidates: posts.map((post) =>
-        sourced<FeedCandidate>(
-          {
-            id: post.postId,
-            type: 'post',
-            servedType: 'in_network',
-            authorId: post.authorId,
-            inNetwork: true,
-            ...(post.repostOfPostId ? { repostOfPostId: post.repostOfPostId } : {}),
-            ...(post.replyToPostId ? { replyToPostId: post.replyToPostId } : {}),
-          },
-          undefined,
-          storeVersion,
-        ),
-      ),
-      ...(partial
-        ? { partial: `Thunder answered before scanning every followed author (${posts.length} posts)` }
-        : {}),
-    });
+    return ok(
+      thunderCandidates(result.value, 'in_network', 'Thunder answered before scanning every followed author'),
+    );
   }
+}
+
+/**
+ * Thunder's answer as source output: posts with their author and reply/repost links, the store version
+ * as provenance, and a `partial` reason (`<why> (<n> posts)`) when Thunder ran out of time.
+ */
+export function thunderCandidates(
+  answer: InNetworkResponse,
+  servedType: 'in_network' | 'recent_engaged_author',
+  partialReason: string,
+): SourceOutput<FeedCandidate> {
+  const { posts, partial, storeVersion } = answer;
+  return {
+    candidates: posts.map((post) =>
+      sourced<FeedCandidate>(
+        {
+          id: post.postId,
+          type: 'post',
+          servedType,
+          authorId: post.authorId,
+          inNetwork: servedType === 'in_network',
+          ...(post.repostOfPostId ? { repostOfPostId: post.repostOfPostId } : {}),
+          ...(post.replyToPostId ? { replyToPostId: post.replyToPostId } : {}),
+        },
+        undefined,
+        storeVersion,
+      ),
+    ),
+    ...(partial ? { partial: `${partialReason} (${posts.length} posts)` } : {}),
+  };
 }
