@@ -89,6 +89,17 @@ export class ExperimentMetrics {
     }
   }
 
+  /**
+   * The experiment is no longer evaluated (killed, or no treatment arm left): its SRM and guardrail
+   * series are removed, so no alert keeps reading a value from before the kill.
+   */
+  notEvaluated(experiment: string, guardrails: readonly string[]): void {
+    this._srm.remove({ experiment });
+    for (const guardrail of guardrails) {
+      this._level.remove({ experiment, guardrail });
+    }
+  }
+
   automaticKill(experiment: string): void {
     this._kills.inc({ experiment, automatic: 'true' });
   }

@@ -230,6 +230,10 @@ export class ExperimentMonitor {
     const kill = live?.kill;
     if (kill?.experiment) {
       this._o.metrics.actions(d.key, new Map());
+      this._o.metrics.notEvaluated(
+        d.key,
+        d.guardrails.map((g) => g.key),
+      );
       return { key: d.key, evaluated: false, skipped: 'killed' };
     }
     const active = d.variants.filter(
@@ -238,6 +242,10 @@ export class ExperimentMonitor {
     const treatments = active.filter((v) => v.key !== CONTROL);
     if (treatments.length === 0) {
       this._o.metrics.actions(d.key, new Map());
+      this._o.metrics.notEvaluated(
+        d.key,
+        d.guardrails.map((g) => g.key),
+      );
       return { key: d.key, evaluated: false, skipped: 'no_active_treatment' };
     }
     const window = currentPeriod(d.key, records);

@@ -406,9 +406,11 @@ describe('experiment monitor (scratch Postgres + Redis)', () => {
         },
       ],
     });
-    expect(await gauge(registry, 'foryou_experiment_guardrail_level')).toMatchObject({
-      'experiment=three-arms,guardrail=hide_report_rate': -1,
-    });
+    const levels = await gauge(registry, 'foryou_experiment_guardrail_level');
+    expect(levels).toMatchObject({ 'experiment=three-arms,guardrail=hide_report_rate': -1 });
+    // The killed experiment's series are gone: no alert reads a level or SRM p from before its kill.
+    expect(Object.keys(levels).filter((k) => k.startsWith('experiment=harm,'))).toEqual([]);
+    expect((await gauge(registry, 'foryou_experiment_srm_p_value'))['experiment=harm']).toBeUndefined();
     expect(second.experiments.flatMap((e) => (e.evaluated ? e.kills : []))).toEqual([]);
     expect((await kills.list()).filter((r) => r.automatic)).toHaveLength(2);
   });
