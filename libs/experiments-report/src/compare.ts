@@ -128,15 +128,12 @@ export function compareMetric(
       if (ec === null || et === null) {
         return fail('no quantile interval (too few requests or units)');
       }
-      const unbounded = !(qc?.bounded ?? false) || !(qt?.bounded ?? false);
-      return {
-        control,
-        treatment,
-        result: compareArms(ec, et, alpha),
-        note: unbounded
-          ? 'an interval bound is the sample extreme: too few requests for this quantile'
-          : null,
-      };
+      // A clamped order-statistic bound (the sample extreme) has no nominal coverage, and a standard
+      // error backed out of it would make the comparison look far more certain than it is.
+      if (!(qc?.bounded ?? false) || !(qt?.bounded ?? false)) {
+        return fail('too few requests for this quantile: an interval bound is the sample extreme');
+      }
+      return { control, treatment, result: compareArms(ec, et, alpha), note: null };
     }
   }
 }
