@@ -86,6 +86,9 @@ export class AppModule {
     const adapters = options.faults ? options.faults.wrap(options.adapters) : options.adapters;
     const experimentDefinitions = options.experimentDefinitions ?? [];
     const watcher = options.killSwitches?.watcher;
+    if (watcher) {
+      metrics.watchKillState(() => watcher.lastRefreshedAtMs);
+    }
     const killState = watcher ? () => watcher.current() : options.killState;
     const versions: VersionInfo = {
       code: options.config.codeVersion,

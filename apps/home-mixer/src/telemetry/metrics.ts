@@ -1,6 +1,6 @@
 import { PromPipelineMetrics, type SideEffectObserver } from '@foryou/candidate-pipeline';
 import { createOpenMetricsRegistry } from '@foryou/telemetry';
-import { collectDefaultMetrics, Counter, Histogram, type LabelValues } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type LabelValues } from 'prom-client';
 
 /**
  * Outcome of one feed request, from the viewer's side: `ok`; `degraded` (served, some component
@@ -142,6 +142,24 @@ export class HomeMixerMetrics implements SideEffectObserver {
 
   experimentExposure(experiment: string, variant: string, triggered: boolean): void {
     this._experimentExposures.inc({ experiment, variant, triggered: String(triggered) });
+  }
+
+  /**
+   * Exports the age of this replica's kill-switch state (`foryou_experiment_kill_state_age_seconds`,
+   * read at scrape time): how long ago its watcher last read the kills from Redis. A kill reaches this
+   * replica only while this stays below KILL_SWITCH_POLL_MS. `lastRefreshedAtMs` null = never read (−1).
+   */
+  watchKillState(lastRefreshedAtMs: () => number | null, now: () => number = Date.now): void {
+    new Gauge({
+      name: 'foryou_experiment_kill_state_age_seconds',
+      help: "Seconds since this replica last read the experiments' kill switches from Redis (the watcher's last refresh); a kill reaches the replica only while this stays below KILL_SWITCH_POLL_MS; -1 before the first read.",
+      registers: [this.registry],
+      collect() {
+        const last = lastRefreshedAtMs();
+        // −1 before the first read: "never", not "just now" (and no `> threshold` alert fires on it).
+        this.set(last === null ? -1 : Math.max(0, (now() - last) / 1000));
+      },
+    });
   }
 
   degradedComponent(pipeline: string, component: string, status: string, policy: string): void {

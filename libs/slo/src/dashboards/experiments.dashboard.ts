@@ -169,5 +169,14 @@ export const experiments: DashboardSpec = {
       ],
       threshold: { value: 600, label: 'ticket: 10 min' },
     },
+    {
+      title: 'Kill-switch state age per home-mixer replica',
+      description:
+        "Seconds since each replica's KillSwitchWatcher last read the kills from Redis (about KILL_SWITCH_POLL_MS, 1 s, when healthy). Above 60 s for 2 minutes opens a ticket (ExperimentKillStateStale): a kill would not reach that replica.",
+      kind: 'timeseries',
+      unit: 's',
+      queries: [{ expr: `foryou_experiment_kill_state_age_seconds{${HM}}`, legend: '{{instance}}' }],
+      threshold: { value: 60, label: 'ticket: 60 s' },
+    },
   ],
 };
