@@ -1,16 +1,13 @@
 import {
-  ExperimentAnalysis,
-  ExperimentStore,
+  type ExperimentAnalysis,
   syntheticConfig,
   syntheticDataset,
   type AnalysisScope,
-  type ExposureRow,
   type MetricDefinition,
   type MetricPair,
   type ScratchDatabase,
-  type SyntheticDataset,
 } from '@foryou/experiments-store';
-import { expectAllClose, freshDatabase, HOUR } from './helpers';
+import { expectAllClose, freshDatabase, HOUR, loadDataset, withoutServingFacts } from './helpers';
 import { oracleAttribute, oracleMoments } from './oracle';
 
 // Real PostgreSQL on a shared, loaded machine: creating, loading and dropping a database takes seconds.
@@ -31,17 +28,7 @@ const config = syntheticConfig({
     { name: 'treatment', weight: 1, lift: 1.2, latencyFactor: 1.3, shortFeedFactor: 0.5 },
   ],
 });
-const raw = syntheticDataset(config);
-const data: SyntheticDataset = {
-  ...raw,
-  exposures: raw.exposures.map((x, i): ExposureRow => {
-    if (i % 13 !== 0) {
-      return x;
-    }
-    const { latencyMs: _l, itemsReturned: _i, requestedItems: _r, ...rest } = x;
-    return rest;
-  }),
-};
+const data = withoutServingFacts(syntheticDataset(config), 13);
 const attributions = oracleAttribute(data.exposures, data.outcomes, config.experimentKey, WINDOW_MS);
 const base: AnalysisScope = { experimentKey: config.experimentKey, arms: ['control', 'treatment'] };
 const at = (hours: number): Date => new Date(config.start.getTime() + hours * HOUR);
@@ -76,12 +63,7 @@ describe('several metrics in one statement equal the row-by-row oracle', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    const store = new ExperimentStore(db.pool);
-    await store.recordAssignments(data.assignments);
-    await store.recordExposures(data.exposures);
-    await store.recordOutcomes(data.outcomes);
-    await store.attributeOutcomes(config.experimentKey, WINDOW_MS);
-    analysis = new ExperimentAnalysis(db.pool);
+    analysis = await loadDataset(db, data, config.experimentKey, WINDOW_MS);
   });
 
   afterAll(async () => {

@@ -1,16 +1,20 @@
 import {
-  ExperimentAnalysis,
-  ExperimentStore,
+  type ExperimentAnalysis,
   syntheticConfig,
   syntheticDataset,
   type AnalysisScope,
-  type ExposureRow,
   type MetricDefinition,
   type ScratchDatabase,
-  type SyntheticDataset,
   type TimeWindow,
 } from '@foryou/experiments-store';
-import { expectAllClose, expectClose, freshDatabase, HOUR } from './helpers';
+import {
+  expectAllClose,
+  expectClose,
+  freshDatabase,
+  HOUR,
+  loadDataset,
+  withoutServingFacts,
+} from './helpers';
 import { oracleAttribute, oracleMoments, oracleQuantile, univariate } from './oracle';
 
 // Real PostgreSQL on a shared, loaded machine: creating, loading and dropping a database takes seconds.
@@ -30,18 +34,8 @@ const config = syntheticConfig({
     { name: 'treatment', weight: 1, lift: 1.2, latencyFactor: 1.4, shortFeedFactor: 0.5 },
   ],
 });
-const raw = syntheticDataset(config);
 // Every 17th exposure row lost its serving facts (an old producer): NULL must count as "not recorded".
-const data: SyntheticDataset = {
-  ...raw,
-  exposures: raw.exposures.map((x, i): ExposureRow => {
-    if (i % 17 !== 0) {
-      return x;
-    }
-    const { latencyMs: _l, itemsReturned: _i, requestedItems: _r, ...rest } = x;
-    return rest;
-  }),
-};
+const data = withoutServingFacts(syntheticDataset(config), 17);
 const attributions = oracleAttribute(data.exposures, data.outcomes, config.experimentKey, WINDOW_MS);
 const ARMS = ['control', 'treatment'] as const;
 const base: AnalysisScope = { experimentKey: config.experimentKey, arms: ARMS };
@@ -70,13 +64,7 @@ describe('analysis of serving facts, quantiles and cumulative looks', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    const store = new ExperimentStore(db.pool);
-    await store.recordAssignments(data.assignments);
-    await store.recordExposures(data.exposures);
-    await store.recordOutcomes(data.outcomes);
-    await store.recordCovariates(data.covariates);
-    await store.attributeOutcomes(config.experimentKey, WINDOW_MS);
-    analysis = new ExperimentAnalysis(db.pool);
+    analysis = await loadDataset(db, data, config.experimentKey, WINDOW_MS);
   });
 
   afterAll(async () => {
