@@ -9,6 +9,7 @@ import type {
   Comparison,
   Decision,
   Effect,
+  ExperimentReport,
   GuardrailResult,
   HealthStatus,
   MetricReport,
@@ -128,6 +129,30 @@ export function guardrailThresholds(g: GuardrailResult): string {
 
 export function pText(p: number | null): string {
   return fmtP(p);
+}
+
+/** The counts of each analysis period: [period, arms, ...counts per arm joined by " / "]. */
+export function periodCountRows(r: ExperimentReport): { header: string[]; rows: string[][] } {
+  return {
+    header: [
+      'period',
+      'arms',
+      'assignments',
+      'first exposures',
+      'funnel assigned',
+      'funnel exposed',
+      'funnel triggered',
+    ],
+    rows: r.inputs.periods.map((p) => [
+      String(p.index + 1),
+      p.arms.join(' / '),
+      p.assignments.join(' / '),
+      p.firstExposures.join(' / '),
+      p.funnel.assigned.join(' / '),
+      p.funnel.exposed.join(' / '),
+      p.funnel.triggered.join(' / '),
+    ]),
+  };
 }
 
 /** Rows of sufficient statistics for one metric input: [arm, population, ...columns]. */

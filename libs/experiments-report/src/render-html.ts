@@ -17,6 +17,7 @@ import {
   scaleText,
   SECTIONS,
   sectionTitle,
+  periodCountRows,
   statisticsRows,
   unitsParts,
   unitsText,
@@ -513,25 +514,10 @@ function inputs(r: ExperimentReport): string {
         .join(''),
     )
     .join('');
+  const periodCounts = periodCountRows(r);
   const counts = table(
-    [
-      'period',
-      'arms',
-      'assignments',
-      'first exposures',
-      'funnel assigned',
-      'funnel exposed',
-      'funnel triggered',
-    ],
-    r.inputs.periods.map((p) => [
-      n(String(p.index + 1)),
-      p.arms.join(' / '),
-      n(p.assignments.join(' / ')),
-      n(p.firstExposures.join(' / ')),
-      n(p.funnel.assigned.join(' / ')),
-      n(p.funnel.exposed.join(' / ')),
-      n(p.funnel.triggered.join(' / ')),
-    ]),
+    periodCounts.header,
+    periodCounts.rows.map((row) => row.map((c, i) => (i === 1 ? c : n(c)))),
   );
   const body = [
     `<p>${esc('Content hash (sha256 of the canonical JSON of the inputs):')} <code>${esc(r.contentHash)}</code></p>`,

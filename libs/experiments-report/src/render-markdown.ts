@@ -13,6 +13,7 @@ import {
   relativeText,
   scaleText,
   sectionTitle,
+  periodCountRows,
   statisticsRows,
   unitsText,
   verdictText,
@@ -357,28 +358,10 @@ function inputs(r: ExperimentReport): string[] {
       out.push(`**${md(key)}** (${input.kind})`, table(header, rows));
     }
   }
+  const periodCounts = periodCountRows(r);
   out.push(
     heading(3, 'Counts per period'),
-    table(
-      [
-        'period',
-        'arms',
-        'assignments',
-        'first exposures',
-        'funnel assigned',
-        'funnel exposed',
-        'funnel triggered',
-      ],
-      r.inputs.periods.map((p) => [
-        String(p.index + 1),
-        p.arms.join(' / '),
-        p.assignments.join(' / '),
-        p.firstExposures.join(' / '),
-        p.funnel.assigned.join(' / '),
-        p.funnel.exposed.join(' / '),
-        p.funnel.triggered.join(' / '),
-      ]),
-    ),
+    table(periodCounts.header, periodCounts.rows),
     heading(3, 'All inputs (the definition, the kills and every sufficient statistic)'),
     code(JSON.stringify(r.inputs, null, 2), 'json'),
     heading(3, 'Generation'),
