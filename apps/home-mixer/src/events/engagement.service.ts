@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AppConfig } from '../config/app-config';
 import { FeedError, type FieldProblem } from '../errors/feed-error';
 import { requestIdFromHeader } from '../query/request-id';
+import { ResponseRecordSchema, responseRecordKey } from '../side-effects/outbox-side-effect-sink';
 import { HomeMixerMetrics } from '../telemetry/metrics';
 import { APP_CONFIG, LOGGER, REDIS } from '../tokens';
 import { FeedClock } from '../world/feed-clock';
@@ -43,12 +44,9 @@ export class EngagementUnavailableError extends Error {
   }
 }
 
-/** The part of a `response:<requestId>` record (written by the outbox sink) that validation reads. */
-const ResponseRecordSchema = z.object({
-  viewerId: z.string(),
-  itemIds: z.array(z.string()),
-});
-type ResponseRecord = z.infer<typeof ResponseRecordSchema>;
+/** The part of a response record (written by the outbox sink) that validation reads. */
+const ServedRecordSchema = ResponseRecordSchema.pick({ viewerId: true, itemIds: true });
+type ServedRecord = z.infer<typeof ServedRecordSchema>;
 
 /**
  * Ingests engagement outcomes: validates a batch, checks events against the responses that served them,
@@ -133,7 +131,7 @@ export class EngagementService {
       [Attr.engagementEvents]: all.length,
     });
 
-    let records: ReadonlyMap<string, ResponseRecord>;
+    let records: ReadonlyMap<string, ServedRecord>;
     try {
       records = await this.responseRecords(batch.events, log);
     } catch (err) {
@@ -203,19 +201,19 @@ export class EngagementService {
   private async responseRecords(
     events: readonly AcceptedEvent[],
     log: Logger,
-  ): Promise<ReadonlyMap<string, ResponseRecord>> {
+  ): Promise<ReadonlyMap<string, ServedRecord>> {
     const ids = [...new Set(events.map((e) => e.requestId).filter((id): id is string => id !== null))];
     if (ids.length === 0) {
       return new Map();
     }
-    const raw = await this._redis.mget(...ids.map((id) => `response:${id}`));
-    const records = new Map<string, ResponseRecord>();
+    const raw = await this._redis.mget(...ids.map(responseRecordKey));
+    const records = new Map<string, ServedRecord>();
     ids.forEach((id, i) => {
       const text = raw[i];
       if (text === null || text === undefined) {
         return;
       }
-      const parsed = ResponseRecordSchema.safeParse(safeJson(text));
+      const parsed = ServedRecordSchema.safeParse(safeJson(text));
       if (parsed.success) {
         records.set(id, parsed.data);
       } else {
@@ -232,7 +230,7 @@ export class EngagementService {
  */
 export function servedProblems(
   batch: ParsedBatch,
-  records: ReadonlyMap<string, Pick<ResponseRecord, 'viewerId' | 'itemIds'>>,
+  records: ReadonlyMap<string, ServedRecord>,
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const e of batch.events) {

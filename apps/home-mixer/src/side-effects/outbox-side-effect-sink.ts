@@ -2,6 +2,7 @@ import { activeTraceparent, noBarrier, Outbox, type CrashBarrier } from '@foryou
 import type { CandidateBase, PendingSideEffects, SideEffectSink } from '@foryou/candidate-pipeline';
 import { envelopeFor } from '@foryou/feed-state';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { FeedCandidate } from '../pipeline/candidate/post-candidate';
 import { isDurable } from '../pipeline/side-effects/durable-side-effect';
 import type { ForYouQuery } from '../query/for-you-query';
@@ -9,6 +10,23 @@ import type { HomeMixerMetrics } from '../telemetry/metrics';
 
 /** How long a response record (the state the outbox entries belong to) is kept. */
 const RESPONSE_RECORD_TTL_SECONDS = 24 * 3600;
+
+/**
+ * `response:<requestId>`: who was served what, when — written with the outbox entries of the response;
+ * the engagement endpoint checks events against it. The one definition of its key and shape.
+ */
+export const ResponseRecordSchema = z.object({
+  viewerId: z.string(),
+  servedAtMs: z.number(),
+  itemIds: z.array(z.string()),
+  postIds: z.array(z.string()),
+  events: z.array(z.string()),
+});
+export type ResponseRecord = z.infer<typeof ResponseRecordSchema>;
+
+export function responseRecordKey(requestId: string): string {
+  return `response:${requestId}`;
+}
 
 export interface OutboxSinkOptions {
   readonly redis: Redis;
@@ -54,15 +72,15 @@ export class OutboxSideEffectSink implements SideEffectSink {
         ...(traceparent ? { traceparent } : {}),
       };
       const envelopes = feed.effects.filter(isDurable).map((e) => envelopeFor(ctx, e.work(feed.input)));
-      const record = JSON.stringify({
+      const record: ResponseRecord = {
         viewerId: query.viewerId,
         servedAtMs: query.requestTimeMs,
         itemIds: selected.map((c) => c.id),
         postIds: selected.filter((c) => c.type === 'post').map((c) => c.id),
         events: envelopes.map((e) => e.eventId),
-      });
+      };
       await this._outbox.commit(envelopes, (tx) =>
-        tx.set(`response:${query.requestId}`, record, 'EX', RESPONSE_RECORD_TTL_SECONDS),
+        tx.set(responseRecordKey(query.requestId), JSON.stringify(record), 'EX', RESPONSE_RECORD_TTL_SECONDS),
       );
       this._o.metrics.sideEffectsAccepted(feed.pipeline, names, 'accepted', secondsSince(started));
     } catch (err) {
