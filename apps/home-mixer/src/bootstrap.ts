@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { crashBarrierFromEnv } from '@foryou/async-work';
-import { loadExperiments } from '@foryou/experiments';
+import { loadExperiments, SHIPPED_EXPERIMENTS_DIR } from '@foryou/experiments';
 import { KillSwitchStore, KillSwitchWatcher } from '@foryou/feed-state';
 import { createLogger, type TelemetryHandle } from '@foryou/telemetry';
 import { generateWorld } from '@foryou/world';
@@ -31,7 +30,7 @@ export async function bootstrap(config: AppConfig, telemetry: TelemetryHandle): 
     'world generated',
   );
   // Definitions are validated at boot (params overrides against FeedParams): a bad file stops the start.
-  const experimentsDir = config.experimentsDir ?? resolve(__dirname, '..', '..', '..', 'experiments');
+  const experimentsDir = config.experimentsDir ?? SHIPPED_EXPERIMENTS_DIR;
   const experimentDefinitions = await loadExperiments(experimentsDir, {
     paramsSchema: FEED_PARAMS_OVERRIDES_SCHEMA,
   });

@@ -130,6 +130,7 @@ export {
   formatPath,
   formatProblem,
   loadExperiments,
+  SHIPPED_EXPERIMENTS_DIR,
   validateExperimentSources,
   type DefinitionProblem,
   type ExperimentSource,

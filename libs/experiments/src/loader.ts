@@ -5,7 +5,7 @@
  * line:column.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ExperimentDefinitionSchema, type ExperimentDefinition } from './definition';
@@ -179,6 +179,12 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The repository's `experiments/` (the definitions shipped with the product), found from this module's
+ * own location (`libs/experiments/{src,dist}`), so every service and tool defaults to the same files.
+ */
+export const SHIPPED_EXPERIMENTS_DIR = resolve(__dirname, '..', '..', '..', 'experiments');
 
 /**
  * Reads every `*.yaml` / `*.yml` file of `dir` (not recursive), validates them all and returns the

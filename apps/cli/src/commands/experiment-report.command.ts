@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ExperimentDefinitionError, formatProblem } from '@foryou/experiments';
+import { ExperimentDefinitionError, formatProblem, SHIPPED_EXPERIMENTS_DIR } from '@foryou/experiments';
 import {
   findDefinition,
   generateReport,
@@ -73,7 +73,7 @@ export function experimentReportCommand(io: CliIo): Command {
     .addOption(
       new Option('--experiments-dir <dir>', 'experiment definitions (*.yaml)')
         .argParser(argParser(PathArg))
-        .default(join(root, 'experiments'), '<repo>/experiments'),
+        .default(SHIPPED_EXPERIMENTS_DIR, '<repo>/experiments'),
     )
     .addOption(
       new Option(

@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import {
   KILL_RECORD_SCHEMA_VERSION,
   buildKillSwitchState,
   EMPTY_KILL_SWITCH_STATE,
   loadExperiments,
+  SHIPPED_EXPERIMENTS_DIR,
   type ExperimentDefinition,
   type KillSwitchState,
 } from '@foryou/experiments';
@@ -31,7 +31,7 @@ describe('experiments module (shipped definitions, small world)', () => {
   const viewers: Record<string, string> = {};
 
   beforeAll(async () => {
-    definitions = await loadExperiments(resolve(__dirname, '../../../../experiments'), {
+    definitions = await loadExperiments(SHIPPED_EXPERIMENTS_DIR, {
       paramsSchema: FEED_PARAMS_OVERRIDES_SCHEMA,
     });
     adapters = await inMemoryAdapters(world);

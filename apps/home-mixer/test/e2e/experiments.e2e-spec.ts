@@ -1,6 +1,10 @@
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { assign, loadExperiments, type ExperimentDefinition } from '@foryou/experiments';
+import {
+  assign,
+  loadExperiments,
+  SHIPPED_EXPERIMENTS_DIR,
+  type ExperimentDefinition,
+} from '@foryou/experiments';
 import { createScratchDatabase, type ScratchDatabase } from '@foryou/experiments-store';
 import { generateWorld } from '@foryou/world';
 import { eventually } from '../../../workers/test/support/workers-process';
@@ -51,7 +55,7 @@ describe('experiments: assignment → exposure → Postgres, and kill switches a
   };
 
   beforeAll(async () => {
-    definitions = await loadExperiments(join(__dirname, '../../../../experiments'));
+    definitions = await loadExperiments(SHIPPED_EXPERIMENTS_DIR);
     db = await createScratchDatabase({ prefix: 'mixer_experiments_e2e' });
     stack = await startStack({
       workersEnv: { DATABASE_URL: db.url },

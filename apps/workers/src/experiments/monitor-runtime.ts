@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { loadExperiments } from '@foryou/experiments';
+import { loadExperiments, SHIPPED_EXPERIMENTS_DIR } from '@foryou/experiments';
 import { ExperimentAnalysis, ExperimentStore } from '@foryou/experiments-store';
 import { KillSwitchStore } from '@foryou/feed-state';
 import type { Logger } from '@foryou/telemetry';
@@ -8,9 +7,6 @@ import type { Pool } from 'pg';
 import type { WorkerConfig } from '../config/worker-config';
 import type { ExperimentMetrics } from './experiment-metrics';
 import { ExperimentMonitor } from './experiment-monitor';
-
-/** The repository's `experiments/` (this file is `apps/workers/{src,dist}/experiments/…`). */
-export const DEFAULT_EXPERIMENTS_DIR = resolve(__dirname, '..', '..', '..', '..', 'experiments');
 
 export interface MonitorRuntime {
   readonly monitor: ExperimentMonitor;
@@ -36,7 +32,7 @@ export function createMonitorRuntime(
   if (intervalMs === 0) {
     return undefined;
   }
-  const dir = config.experiments.dir ?? DEFAULT_EXPERIMENTS_DIR;
+  const dir = config.experiments.dir ?? SHIPPED_EXPERIMENTS_DIR;
   const redis = new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix, maxRetriesPerRequest: 3 });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'experiment monitor redis error'));
   const kills = new KillSwitchStore({
